@@ -1,0 +1,1 @@
+"""Evidence base of the systems leadership review: loading, validation, counts, tables, figures."""

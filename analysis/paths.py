@@ -1,0 +1,28 @@
+"""Every path the project uses. Nothing else builds path strings or relies on the current directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DATA = ROOT / "data"
+PROTOCOL = DATA / "protocol.yml"
+CODEBOOK = DATA / "codebook.yml"
+SEARCHES = DATA / "searches.csv"
+RECORDS = DATA / "records.csv"
+SCREENING = DATA / "screening.csv"
+CHARTING = DATA / "charting.csv"
+RECOMMENDATIONS = DATA / "recommendations.csv"
+IMPORTS = DATA / "imports"
+
+REFERENCES = ROOT / "references"
+BIBLIOGRAPHY = REFERENCES / "references.bib"
+CSL_STYLE = REFERENCES / "style.csl"
+
+REPORT = ROOT / "report"
+QUARTO_CONFIG = ROOT / "_quarto.yml"
+
+BUILD = ROOT / "_build"
+SITE = ROOT / "_site"
+CACHE = ROOT / ".cache"
