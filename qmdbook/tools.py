@@ -1,0 +1,40 @@
+"""External programs the engine drives: pandoc (from pypandoc-binary) and Typst (python package)."""
+
+from __future__ import annotations
+
+import subprocess
+from functools import cache
+from pathlib import Path
+
+
+class ToolError(RuntimeError):
+    """An external tool failed; the message carries its command and stderr."""
+
+
+@cache
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+@cache
+def pandoc_version() -> str:
+    out = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, check=True)
+    return out.stdout.splitlines()[0].split()[-1]
+
+
+def typst_version() -> str:
+    from importlib.metadata import version
+
+    return version("typst")
+
+
+def run_pandoc(args: list[str], cwd: Path | None = None, stdin: str | None = None) -> str:
+    """Run pandoc with `args`; return stdout (warnings go to stderr and are returned via ToolError only on failure)."""
+    proc = subprocess.run(
+        [pandoc_path(), *args], cwd=cwd, input=stdin, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise ToolError(f"pandoc {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc.stdout
