@@ -1,0 +1,215 @@
+"""Checks across files: each file may be valid on its own and still disagree with the others."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.bib import Bib
+from analysis.codebook import fields
+from analysis.csvio import Table
+from analysis.dedupe import duplicate_marks
+from analysis.errors import Problem
+from analysis.schemas import BARE_DOI
+
+
+def _rows(table: Table):
+    """(line, row) pairs, so every problem can name the line it comes from."""
+    for index, row in enumerate(table.frame.itertuples(index=False)):
+        yield table.line(index), row
+
+
+def searches_vs_records(searches: Table, records: Table) -> list[Problem]:
+    problems = []
+    known = set(searches.frame["search_id"])
+    for line, row in _rows(records):
+        if row.search_id not in known:
+            problems.append(
+                Problem(
+                    records.name, line, "search_id", f"{row.search_id!r} is not in {searches.name}"
+                )
+            )
+    counts = records.frame["search_id"].value_counts()
+    for line, row in _rows(searches):
+        recorded = int(counts.get(row.search_id, 0))
+        if row.hits_recorded.isdigit() and int(row.hits_recorded) != recorded:
+            problems.append(
+                Problem(
+                    searches.name,
+                    line,
+                    "hits_recorded",
+                    f"says {row.hits_recorded} but {records.name} has {recorded} record(s) "
+                    f"from {row.search_id}",
+                )
+            )
+    return problems
+
+
+def duplicates_as_computed(records: Table) -> list[Problem]:
+    computed = duplicate_marks(records.frame)
+    problems = []
+    for (line, row), expected in zip(_rows(records), computed.tolist(), strict=True):
+        if row.duplicate_of != expected:
+            said = repr(row.duplicate_of) if row.duplicate_of else "empty"
+            should = repr(expected) if expected else "empty"
+            problems.append(
+                Problem(
+                    records.name,
+                    line,
+                    "duplicate_of",
+                    f"is {said} but deduplication gives {should} (run: slr-import --dedupe)",
+                )
+            )
+    return problems
+
+
+def screening_flow(records: Table, screening: Table, protocol: dict) -> list[Problem]:
+    """Each first-of-group record gets one title/abstract decision; only its includes go on."""
+    problems = []
+    dup_of = dict(zip(records.frame["record_id"], records.frame["duplicate_of"], strict=True))
+    reasons = list((protocol.get("screening") or {}).get("exclusion_reasons") or {})
+    decided = {stage: {} for stage in ("title_abstract", "full_text")}
+
+    for line, row in _rows(screening):
+        where = (screening.name, line)
+        if row.record_id not in dup_of:
+            problems.append(
+                Problem(*where, "record_id", f"{row.record_id!r} is not in {records.name}")
+            )
+            continue
+        if row.stage in decided:
+            decided[row.stage].setdefault(row.record_id, (row.decision, line))
+        if row.stage == "title_abstract" and dup_of[row.record_id]:
+            problems.append(
+                Problem(
+                    *where,
+                    "record_id",
+                    f"{row.record_id} is a duplicate of {dup_of[row.record_id]}; only the first "
+                    "record of a duplicate group is screened",
+                )
+            )
+        if row.decision == "exclude" and row.reason not in reasons:
+            said = repr(row.reason) if row.reason else "empty"
+            problems.append(
+                Problem(
+                    *where,
+                    "reason",
+                    f"{said} is not one of the protocol's exclusion_reasons ({', '.join(reasons)})",
+                )
+            )
+        if row.decision == "include" and row.reason:
+            problems.append(Problem(*where, "reason", f"{row.reason!r} given for an include"))
+
+    title_abstract, full_text = decided["title_abstract"], decided["full_text"]
+    for line, row in _rows(records):
+        if not row.duplicate_of and row.record_id not in title_abstract:
+            problems.append(
+                Problem(
+                    records.name,
+                    line,
+                    "record_id",
+                    f"{row.record_id} has no title_abstract decision in {screening.name}",
+                )
+            )
+    for record_id, (_, line) in full_text.items():
+        if title_abstract.get(record_id, ("",))[0] != "include":
+            problems.append(
+                Problem(
+                    screening.name,
+                    line,
+                    "stage",
+                    f"{record_id} has a full_text decision but was not included at title_abstract",
+                )
+            )
+    for record_id, (decision, line) in title_abstract.items():
+        if decision == "include" and record_id not in full_text:
+            problems.append(
+                Problem(
+                    screening.name,
+                    line,
+                    "record_id",
+                    f"{record_id} was included at title_abstract but has no full_text decision",
+                )
+            )
+    return problems
+
+
+def included_ids(screening: pd.DataFrame) -> list[str]:
+    ft = screening[(screening["stage"] == "full_text") & (screening["decision"] == "include")]
+    return ft["record_id"].tolist()
+
+
+def charting_vs_screening(charting: Table, screening: Table) -> list[Problem]:
+    problems = []
+    included = included_ids(screening.frame)
+    charted = set(charting.frame["record_id"])
+    for line, row in _rows(charting):
+        if row.record_id not in included:
+            problems.append(
+                Problem(
+                    charting.name,
+                    line,
+                    "record_id",
+                    f"{row.record_id!r} is charted but not included at full_text "
+                    f"in {screening.name}",
+                )
+            )
+    for line, row in _rows(screening):
+        if row.stage == "full_text" and row.decision == "include" and row.record_id not in charted:
+            problems.append(
+                Problem(
+                    screening.name,
+                    line,
+                    "record_id",
+                    f"{row.record_id} is included at full_text but not charted in {charting.name}",
+                )
+            )
+    return problems
+
+
+def charting_empties(charting: Table, codebook: dict) -> list[Problem]:
+    """Conditional empties: 'edi_how' may be empty only where edi is none, and so on."""
+    problems = []
+    conditional = [f for f in fields(codebook) if f.may_be_empty and f.empty_when]
+    for line, row in _rows(charting):
+        cells = row._asdict()
+        for f in conditional:
+            if cells.get(f.name) == "" and not any(cells.get(n) == v for n, v in f.empty_when):
+                when = " or ".join(f"{n} is {v}" for n, v in f.empty_when)
+                problems.append(
+                    Problem(charting.name, line, f.name, f"may be empty only where {when}")
+                )
+    return problems
+
+
+def bibliography(charting: Table, bib: Bib) -> list[Problem]:
+    problems = []
+    keys = {k.lower() for k in bib.data.entries.keys()}
+    for line, row in _rows(charting):
+        if row.source_id and row.source_id.lower() not in keys:
+            problems.append(
+                Problem(
+                    charting.name,
+                    line,
+                    "source_id",
+                    f"{row.source_id!r} has no entry in {bib.name}",
+                )
+            )
+    for key, entry in bib.data.entries.items():
+        doi = entry.fields.get("doi", "").strip()
+        url = entry.fields.get("url", "").strip()
+        if not doi and not url:
+            problems.append(
+                Problem(bib.name, bib.line(key), "doi", f"entry {key!r} has neither doi nor url")
+            )
+        if doi and not re.fullmatch(BARE_DOI, doi):
+            problems.append(
+                Problem(
+                    bib.name,
+                    bib.field_line(key, "doi"),
+                    "doi",
+                    f"{doi!r} in entry {key!r} is not a bare DOI (10.xxxx/...)",
+                )
+            )
+    return problems

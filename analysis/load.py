@@ -1,0 +1,146 @@
+"""Load the evidence base, check each file and each rule across files, report all faults at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pybtex.database import BibliographyData
+
+from analysis import checks, paths, schemas
+from analysis.bib import Bib, read_bibtex
+from analysis.csvio import Table, decode_utf8, read_csv
+from analysis.errors import EvidenceError, Problem, display
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The validated evidence base.
+
+    Frames hold text ('' for an empty cell) except hits_found and hits_recorded (int) and year
+    (nullable Int64). Multi-valued charting cells keep their '; '-joined text (see
+    analysis.codebook.Field.split).
+    """
+
+    protocol: dict
+    codebook: dict
+    searches: pd.DataFrame
+    records: pd.DataFrame
+    screening: pd.DataFrame
+    charting: pd.DataFrame
+    bibliography: BibliographyData
+
+
+def data_path(root: Path, path: Path) -> Path:
+    """Where a data file named in analysis.paths sits in an evidence base rooted at `root`."""
+    return Path(root) / path.relative_to(paths.DATA)
+
+
+def _yaml(path: Path, name: str) -> dict:
+    if not path.exists():
+        raise EvidenceError([Problem(name, None, None, "file not found")])
+    try:
+        content = yaml.safe_load(decode_utf8(path.read_bytes(), name))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise EvidenceError([Problem(name, line, None, f"malformed YAML: {err}")]) from None
+    if not isinstance(content, dict):
+        raise EvidenceError([Problem(name, 1, None, "expected a mapping at the top level")])
+    return content
+
+
+def _attempt(problems: list[Problem], read, *args):
+    """Run one reader, keeping its problems and going on, so one bad file hides no other fault."""
+    try:
+        return read(*args)
+    except EvidenceError as err:
+        problems.extend(err.problems)
+        return None
+
+
+def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Evidence:
+    """Read and validate the evidence base; raise one EvidenceError listing every problem."""
+    root = Path(root)
+    base = root.parent
+
+    def name(path: Path) -> str:
+        return display(path, base)
+
+    problems: list[Problem] = []
+    files = {p: data_path(root, p) for p in (paths.PROTOCOL, paths.CODEBOOK)}
+    protocol = _attempt(problems, _yaml, files[paths.PROTOCOL], name(files[paths.PROTOCOL]))
+    codebook = _attempt(problems, _yaml, files[paths.CODEBOOK], name(files[paths.CODEBOOK]))
+
+    specs = {
+        "searches": (paths.SEARCHES, schemas.SEARCH_COLUMNS, schemas.SEARCHES),
+        "records": (paths.RECORDS, schemas.RECORD_COLUMNS, schemas.RECORDS),
+        "screening": (paths.SCREENING, schemas.SCREENING_COLUMNS, schemas.SCREENING),
+    }
+    if codebook is not None:
+        specs["charting"] = (
+            paths.CHARTING,
+            schemas.charting_columns(codebook),
+            schemas.charting_schema(codebook),
+        )
+    tables: dict[str, Table] = {}
+    for key, (path, columns, schema) in specs.items():
+        file = data_path(root, path)
+        table = _attempt(problems, read_csv, file, name(file), columns)
+        if table is not None:
+            problems.extend(table.problems)
+            problems.extend(schemas.validate(table, schema))
+            tables[key] = table
+    bibliography = _attempt(problems, read_bibtex, Path(bib), name(Path(bib)))
+    if bibliography is not None:
+        problems.extend(bibliography.problems)
+
+    problems.extend(_cross_checks(tables, bibliography, protocol, codebook))
+    if problems:
+        raise EvidenceError(problems)
+    return Evidence(
+        protocol=protocol,
+        codebook=codebook,
+        searches=_typed_searches(tables["searches"].frame),
+        records=_typed_records(tables["records"].frame),
+        screening=tables["screening"].frame,
+        charting=tables["charting"].frame,
+        bibliography=bibliography.data,
+    )
+
+
+def _cross_checks(
+    tables: dict[str, Table], bib: Bib | None, protocol: dict | None, codebook: dict | None
+) -> list[Problem]:
+    """Run each cross-file rule whose inputs could be read (a missing file is already reported)."""
+    found: list[Problem] = []
+    searches, records = tables.get("searches"), tables.get("records")
+    screening, charting = tables.get("screening"), tables.get("charting")
+    if searches and records:
+        found += checks.searches_vs_records(searches, records)
+    if records:
+        found += checks.duplicates_as_computed(records)
+    if records and screening and protocol is not None:
+        found += checks.screening_flow(records, screening, protocol)
+    if charting and screening:
+        found += checks.charting_vs_screening(charting, screening)
+    if charting and codebook is not None:
+        found += checks.charting_empties(charting, codebook)
+    if charting and bib:
+        found += checks.bibliography(charting, bib)
+    return found
+
+
+def _typed_searches(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in ("hits_found", "hits_recorded"):
+        frame[column] = frame[column].astype(int)
+    return frame
+
+
+def _typed_records(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["year"] = pd.to_numeric(frame["year"].replace("", None)).astype("Int64")
+    return frame

@@ -1,0 +1,292 @@
+"""Column contracts of the evidence CSV files, as pandera schemas, and their failures as Problems.
+
+Every cell is read as text (an empty cell is ""), so the checks are on text; numbers and dates are
+checked for form here and converted by whoever needs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.codebook import Field, fields
+from analysis.csvio import Table
+from analysis.errors import Problem
+
+SEARCH_COLUMNS = [
+    "search_id",
+    "date",
+    "source",
+    "query",
+    "limits",
+    "hits_found",
+    "hits_recorded",
+    "notes",
+]
+RECORD_COLUMNS = [
+    "record_id",
+    "search_id",
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "doi",
+    "url",
+    "duplicate_of",
+]
+SCREENING_COLUMNS = ["record_id", "stage", "decision", "reason", "date"]
+
+STAGES = ("title_abstract", "full_text")
+DECISIONS = ("include", "exclude")
+
+SEARCH_ID = r"S\d+"
+RECORD_ID = r"R\d+"
+BARE_DOI = r"10\.\d{4,9}/\S+"
+URL = r"https?://\S+"
+YEAR_RANGE = (1900, dt.date.today().year + 1)
+
+# A check's `error` is a key into this table; the formatter turns the failing cell into the
+# sentence a reviewer reads. Keys are registered as the schemas are built.
+_MESSAGES: dict[str, Callable[[str], str]] = {}
+
+
+def _check(key: str, test: Callable[[pd.Series], pd.Series], message: Callable[[str], str]):
+    _MESSAGES[key] = message
+    return pa.Check(test, error=key)
+
+
+def _matches(pattern: str, *, optional: bool = False) -> Callable[[pd.Series], pd.Series]:
+    compiled = re.compile(pattern)
+
+    def test(s: pd.Series) -> pd.Series:
+        ok = s.map(lambda v: bool(compiled.fullmatch(v)))
+        return ok | (s == "") if optional else ok
+
+    return test
+
+
+def _is_iso_date(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _year_ok(value: str) -> bool:
+    return value == "" or (
+        re.fullmatch(r"\d{4}", value) is not None and YEAR_RANGE[0] <= int(value) <= YEAR_RANGE[1]
+    )
+
+
+NOT_EMPTY = _check("not_empty", lambda s: s.str.strip() != "", lambda v: "must not be empty")
+ISO_DATE = _check(
+    "iso_date", lambda s: s.map(_is_iso_date), lambda v: f"{v!r} is not an ISO date (YYYY-MM-DD)"
+)
+COUNT = _check(
+    "count",
+    _matches(r"\d+"),
+    lambda v: f"{v!r} is not a whole number of hits",
+)
+
+
+def _id(pattern: str, kind: str, *, optional: bool = False):
+    return _check(
+        f"id:{pattern}:{optional}",
+        _matches(pattern, optional=optional),
+        lambda v: f"{v!r} is not a {kind} id ({pattern.replace(chr(92) + 'd+', 'n')})",
+    )
+
+
+def _text(**kw) -> pa.Column:
+    return pa.Column(str, nullable=False, **kw)
+
+
+SEARCHES = pa.DataFrameSchema(
+    {
+        "search_id": _text(checks=_id(SEARCH_ID, "search"), unique=True),
+        "date": _text(checks=ISO_DATE),
+        "source": _text(checks=NOT_EMPTY),
+        "query": _text(checks=NOT_EMPTY),
+        "limits": _text(),
+        "hits_found": _text(checks=COUNT),
+        "hits_recorded": _text(checks=COUNT),
+        "notes": _text(),
+    },
+    strict=True,
+    ordered=True,
+    name="searches",
+)
+
+RECORDS = pa.DataFrameSchema(
+    {
+        "record_id": _text(checks=_id(RECORD_ID, "record"), unique=True),
+        "search_id": _text(checks=_id(SEARCH_ID, "search")),
+        "title": _text(checks=NOT_EMPTY),
+        "authors": _text(),
+        "year": _text(
+            checks=_check(
+                "year",
+                lambda s: s.map(_year_ok),
+                lambda v: f"{v!r} is not a year ({YEAR_RANGE[0]}-{YEAR_RANGE[1]}, 4 digits)",
+            )
+        ),
+        "venue": _text(),
+        "doi": _text(
+            checks=_check(
+                "bare_doi",
+                _matches(BARE_DOI, optional=True),
+                lambda v: f"{v!r} is not a bare DOI (10.xxxx/...)",
+            )
+        ),
+        "url": _text(
+            checks=_check(
+                "url", _matches(URL, optional=True), lambda v: f"{v!r} is not an http(s) URL"
+            )
+        ),
+        "duplicate_of": _text(checks=_id(RECORD_ID, "record", optional=True)),
+    },
+    strict=True,
+    ordered=True,
+    name="records",
+)
+
+SCREENING = pa.DataFrameSchema(
+    {
+        "record_id": _text(checks=_id(RECORD_ID, "record")),
+        "stage": _text(
+            checks=_check(
+                "stage",
+                lambda s: s.isin(STAGES),
+                lambda v: f"{v!r} is not a stage ({', '.join(STAGES)})",
+            )
+        ),
+        "decision": _text(
+            checks=_check(
+                "decision",
+                lambda s: s.isin(DECISIONS),
+                lambda v: f"{v!r} is not a decision ({', '.join(DECISIONS)})",
+            )
+        ),
+        "reason": _text(),
+        "date": _text(checks=ISO_DATE),
+    },
+    strict=True,
+    ordered=True,
+    unique=["record_id", "stage"],
+    name="screening",
+)
+
+
+def _codes_check(f: Field):
+    allowed = set(f.values)
+
+    def unknown(cell: str) -> list[str]:
+        return [v for v in f.split(cell) if v not in allowed]
+
+    def test(s: pd.Series) -> pd.Series:
+        return s.map(lambda cell: not unknown(cell))
+
+    def message(cell: str) -> str:
+        bad = ", ".join(repr(v) for v in unknown(cell))
+        hint = " (join several with '; ')" if f.kind == "multi" else ""
+        return f"{bad} not in the codebook for {f.name}{hint}; allowed: {', '.join(f.values)}"
+
+    return _check(f"codes:{f.name}", test, message)
+
+
+def _repeats_check(f: Field):
+    def test(s: pd.Series) -> pd.Series:
+        return s.map(lambda cell: len(set(f.split(cell))) == len(f.split(cell)))
+
+    return _check(f"repeats:{f.name}", test, lambda v: f"{v!r} repeats a value")
+
+
+def charting_schema(codebook: dict) -> pa.DataFrameSchema:
+    """charting.csv has the codebook's fields as columns, in codebook order."""
+    columns = {}
+    for f in fields(codebook):
+        checks = [] if f.may_be_empty else [NOT_EMPTY]
+        unique = False
+        if f.kind == "id":
+            unique = True
+            if f.name == "record_id":
+                checks.append(_id(RECORD_ID, "record"))
+        elif f.kind in ("single", "multi") and f.values:
+            checks.append(_codes_check(f))
+            if f.kind == "multi":
+                checks.append(_repeats_check(f))
+        elif f.kind == "url":
+            checks.append(
+                _check(
+                    "url" if not f.may_be_empty else "url_optional",
+                    _matches(URL, optional=f.may_be_empty),
+                    lambda v: f"{v!r} is not an http(s) URL",
+                )
+            )
+        columns[f.name] = _text(checks=checks, unique=unique)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name="charting")
+
+
+def charting_columns(codebook: dict) -> list[str]:
+    return [f.name for f in fields(codebook)]
+
+
+def validate(table: Table, schema: pa.DataFrameSchema) -> list[Problem]:
+    """Validate lazily and report each failing cell as FILE:LINE: FIELD: message."""
+    try:
+        schema.validate(table.frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems = _problems(err.failure_cases, table, schema)
+        return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+    return []
+
+
+def _problems(cases: pd.DataFrame, table: Table, schema: pa.DataFrameSchema) -> list[Problem]:
+    problems = []
+    for case in cases.itertuples(index=False):
+        index = None if pd.isna(case.index) else int(case.index)
+        line = table.line(index) if index is not None else None
+        column = None if pd.isna(case.column) else str(case.column)
+        value = "" if pd.isna(case.failure_case) else str(case.failure_case)
+        check = str(case.check)
+        if check in _MESSAGES:
+            message = _MESSAGES[check](value)
+        elif check == "field_uniqueness":
+            message = _duplicate_message(table, [column], index, value)
+        elif check == "multiple_fields_uniqueness":
+            column = schema.unique[0]
+            message = _duplicate_message(table, list(schema.unique), index, value)
+        else:
+            message = f"{value!r} fails {check}"
+        problems.append(Problem(table.name, line, column, message))
+    return _dedupe_problems(problems)
+
+
+def _duplicate_message(table: Table, columns: list, index: int | None, value: str) -> str:
+    frame = table.frame
+    if index is None or any(c is None for c in columns):
+        return f"duplicate {value!r}"
+    key = tuple(frame.at[index, c] for c in columns)
+    same = frame.index[(frame[columns] == key).all(axis=1)]
+    where = ", ".join(str(table.line(i)) for i in same if i != index)
+    shown = repr(key[0]) if len(key) == 1 else "(" + ", ".join(map(repr, key)) + ")"
+    named = "" if len(columns) == 1 else f"{', '.join(columns)} "
+    return f"duplicate {named}{shown} (also on line {where})"
+
+
+def _dedupe_problems(problems: list[Problem]) -> list[Problem]:
+    # Multi-column uniqueness is reported once per column; one line per row is enough.
+    seen, result = set(), []
+    for p in problems:
+        key = (p.file, p.line, p.field, p.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(p)
+    return result
