@@ -17,14 +17,19 @@ TITLE_THRESHOLD = 95
 _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
 
 
-def normalise_doi(doi: str) -> str:
-    """'https://doi.org/10.1/ABC' and 'doi:10.1/abc' both become '10.1/abc' (DOIs ignore case)."""
+def bare_doi(doi: str) -> str:
+    """'https://doi.org/10.1/ABC' and 'doi:10.1/ABC' become '10.1/ABC' (case kept for display)."""
     value = unquote((doi or "").strip())
     while True:
         stripped = _DOI_PREFIX.sub("", value).strip()
         if stripped == value:
-            return value.lower()
+            return value
         value = stripped
+
+
+def normalise_doi(doi: str) -> str:
+    """The bare DOI in lower case: DOIs are case-insensitive, so only this form is compared."""
+    return bare_doi(doi).lower()
 
 
 def normalise_title(title: str) -> str:

@@ -33,7 +33,7 @@ class EvidenceError(Exception):
 
     def _text(self) -> str:
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the evidence base:"
+        head = f"{count} problem{'s' if count != 1 else ''} found:"
         return "\n".join([head, *(str(p) for p in self.problems)])
 
     def __str__(self) -> str:
