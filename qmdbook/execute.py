@@ -1,0 +1,250 @@
+"""Runs a chapter's Python cells as a notebook in a fresh Jupyter kernel."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from .qmd import Cell, QmdDoc
+
+SETUP = """\
+import os as _qb_os, sys as _qb_sys
+_qb_sys.path.insert(0, {root!r})
+_qb_os.chdir({root!r})
+import matplotlib as _qb_mpl
+_qb_mpl.rcParams.update({{"svg.fonttype": "path", "svg.hashsalt": "qmdbook",
+                         "savefig.dpi": 150, "figure.figsize": {figsize!r}}})
+_qb_ip = get_ipython()
+_qb_ip.run_line_magic("matplotlib", "inline")
+_qb_ip.run_line_magic("config", "InlineBackend.figure_formats = ['png', 'svg']")
+_qb_ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {{'bbox_inches': 'tight'}}")
+if {pandas!r}:
+    import pandas as _qb_pd
+    _qb_pd.set_option("display.notebook_repr_html", True)
+    _qb_pd.set_option("display.max_rows", 500)
+
+
+def _qb_inline(value):
+    from IPython.display import display
+    text = value._repr_markdown_() if hasattr(value, "_repr_markdown_") else str(value)
+    display({{"text/markdown": text}}, raw=True)
+"""
+
+FIGSIZE_SET = (
+    "_qb_saved_figsize = _qb_mpl.rcParams['figure.figsize']\n"
+    "_qb_mpl.rcParams['figure.figsize'] = ({w}, {h})"
+)
+FIGSIZE_RESET = "_qb_mpl.rcParams['figure.figsize'] = _qb_saved_figsize"
+DEFAULT_FIGSIZE = (7.0, 5.0)
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+class ExecutionError(RuntimeError):
+    """A cell (or inline expression) raised; the message starts with `file:line:`."""
+
+    def __init__(self, path: str, line: int, traceback: str):
+        super().__init__(f"{path}:{line}: error while executing cell\n{traceback}")
+        self.path, self.line, self.traceback = path, line, traceback
+
+
+@dataclass
+class ChapterResult:
+    """Raw notebook outputs of one chapter: what the cache stores and the emitter reads."""
+
+    cells: dict[int, list[dict]] = field(default_factory=dict)  # cell index -> outputs
+    inline: dict[int, str] = field(default_factory=dict)  # inline expr index -> markdown
+    executed_cells: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "cells": {str(k): v for k, v in self.cells.items()},
+            "inline": {str(k): v for k, v in self.inline.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ChapterResult:
+        return cls(
+            cells={int(k): v for k, v in data["cells"].items()},
+            inline={int(k): v for k, v in data["inline"].items()},
+        )
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+class _ThisInterpreter(KernelSpecManager):
+    """Always the interpreter running the engine, whatever kernelspecs the machine has."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name="qmdbook",
+            language="python",
+            resource_dir="",
+        )
+
+
+def kernel_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Kernels must reuse compiled bytecode or each one recompiles pandas and matplotlib.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("SOURCE_DATE_EPOCH", "0")  # matplotlib's SVG/PDF dates: reproducible output
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env.pop("JPY_PARENT_PID", None)
+    return env
+
+
+def needs_execution(doc: QmdDoc, defaults: dict) -> bool:
+    return bool(doc.inline) or any(_opt(c, "eval", defaults, True) for c in doc.cells)
+
+
+def _opt(cell: Cell, key: str, defaults: dict, fallback):
+    if key in cell.options:
+        return cell.options[key]
+    return defaults.get(key, fallback)
+
+
+def _build_notebook(doc: QmdDoc, root: Path, defaults: dict):
+    """Return (notebook, map of notebook cell index -> ('cell', i) | ('inline', i) | None)."""
+    nb = nbformat.v4.new_notebook()
+    origin: list[tuple[str, int] | None] = []
+
+    def add(source: str, where: tuple[str, int] | None, allow_error: bool = False) -> None:
+        cell = nbformat.v4.new_code_cell(source)
+        if allow_error:
+            cell.metadata["tags"] = ["raises-exception"]
+        nb.cells.append(cell)
+        origin.append(where)
+
+    code = "\n".join(c.code for c in doc.cells) + "\n".join(e.expr for e in doc.inline)
+    figsize = (defaults.get("fig-width", DEFAULT_FIGSIZE[0]), defaults.get("fig-height", 5.0))
+    add(SETUP.format(root=str(root), figsize=figsize, pandas="pandas" in code), None)
+    for cell in doc.cells:
+        if not _opt(cell, "eval", defaults, True):
+            continue
+        sized = "fig-width" in cell.options or "fig-height" in cell.options
+        if sized:
+            w = cell.options.get("fig-width", figsize[0])
+            h = cell.options.get("fig-height", figsize[1])
+            add(FIGSIZE_SET.format(w=float(w), h=float(h)), None)
+        add(cell.code, ("cell", cell.index), bool(_opt(cell, "error", defaults, False)))
+        if sized:
+            add(FIGSIZE_RESET, None)
+    for expr in doc.inline:
+        add(f"_qb_inline(({expr.expr}))", ("inline", expr.index))
+    return nb, origin
+
+
+def _error_location(doc: QmdDoc, where: tuple[str, int] | None, tb: str) -> int:
+    if where is None:
+        return 1
+    kind, index = where
+    if kind == "inline":
+        return next(e.line for e in doc.inline if e.index == index)
+    cell = next(c for c in doc.cells if c.index == index)
+    m = _CELL_LINE.search(tb)
+    return cell.code_line + int(m.group(1)) - 1 if m else cell.line
+
+
+def execute_chapter(
+    doc: QmdDoc, root: Path, defaults: dict | None = None, timeout: int = 600
+) -> ChapterResult:
+    """Execute `doc` in a fresh kernel; raise ExecutionError on the first disallowed error."""
+    defaults = defaults or {}
+    nb, origin = _build_notebook(doc, root, defaults)
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=_ThisInterpreter())
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        allow_errors=False,
+        record_timing=False,
+        resources={"metadata": {"path": str(root)}},
+    )
+    try:
+        # The kernel's own stderr only carries ipykernel's start-up chatter (a warning about
+        # TCP per kernel); cell errors and warnings arrive as outputs over the protocol.
+        client.execute(env=kernel_env(), stderr=subprocess.DEVNULL)
+    except CellExecutionError as exc:
+        for i, cell in enumerate(nb.cells):
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            tags = cell.metadata.get("tags", [])
+            if errors and "raises-exception" not in tags:
+                tb = strip_ansi("\n".join(errors[0].get("traceback", [])))
+                raise ExecutionError(doc.path, _error_location(doc, origin[i], tb), tb) from None
+        raise ExecutionError(doc.path, 1, strip_ansi(str(exc))) from None
+    except (CellTimeoutError, DeadKernelError) as exc:
+        raise ExecutionError(doc.path, 1, f"kernel failed: {exc}") from None
+
+    result = ChapterResult()
+    for cell, where in zip(nb.cells, origin, strict=True):
+        if where is None:
+            continue
+        outputs = [_plain(o) for o in cell.get("outputs", [])]
+        if where[0] == "cell":
+            result.cells[where[1]] = outputs
+            result.executed_cells += 1
+        else:
+            result.inline[where[1]] = _inline_text(outputs)
+    return result
+
+
+def _plain(output) -> dict:
+    """An nbformat output as plain JSON-able dicts, without volatile fields."""
+    data = nbformat.from_dict(output)
+    out = {k: v for k, v in dict(data).items() if k not in ("execution_count", "metadata")}
+    if "data" in out:
+        out["data"] = {
+            k: ("".join(v) if isinstance(v, list) else v) for k, v in dict(out["data"]).items()
+        }
+    if "text" in out and isinstance(out["text"], list):
+        out["text"] = "".join(out["text"])
+    return {k: (dict(v) if hasattr(v, "items") else v) for k, v in out.items()}
+
+
+def _inline_text(outputs: list[dict]) -> str:
+    for o in outputs:
+        data = o.get("data") or {}
+        if "text/markdown" in data:
+            return data["text/markdown"]
+        if "text/plain" in data:
+            return data["text/plain"]
+    return ""
+
+
+def execute_many(
+    jobs: list[tuple[QmdDoc, dict]], root: Path, workers: int = 2, timeout: int = 600
+) -> list[ChapterResult]:
+    """Execute chapters in parallel; results in the order of `jobs`.
+
+    Every chapter runs to its end even when another fails, then the first failure (in book
+    order) is raised, so one build reports the earliest broken chapter deterministically.
+    """
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(execute_chapter, d, root, o, timeout) for d, o in jobs]
+        outcomes = []
+        for f in futures:
+            try:
+                outcomes.append(f.result())
+            except ExecutionError as exc:
+                outcomes.append(exc)
+    for o in outcomes:
+        if isinstance(o, ExecutionError):
+            raise o
+    return outcomes  # type: ignore[return-value]
