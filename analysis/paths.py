@@ -1,4 +1,7 @@
-"""Every path the project uses. Nothing else builds path strings or relies on the current directory."""
+"""Every path the project uses.
+
+Nothing else builds path strings or relies on the current directory.
+"""
 
 from __future__ import annotations
 
@@ -26,3 +29,6 @@ QUARTO_CONFIG = ROOT / "_quarto.yml"
 BUILD = ROOT / "_build"
 SITE = ROOT / "_site"
 CACHE = ROOT / ".cache"
+
+TESTS = ROOT / "tests"
+FIXTURE_EVIDENCE = TESTS / "fixtures" / "evidence"  # a small fictional evidence base for tests

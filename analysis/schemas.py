@@ -274,7 +274,10 @@ def _duplicate_message(table: Table, columns: list, index: int | None, value: st
     if index is None or any(c is None for c in columns):
         return f"duplicate {value!r}"
     key = tuple(frame.at[index, c] for c in columns)
-    same = frame.index[(frame[columns] == key).all(axis=1)]
+    mask = pd.Series(True, index=frame.index)
+    for column, value in zip(columns, key, strict=True):
+        mask &= frame[column] == value
+    same = frame.index[mask]
     where = ", ".join(str(table.line(i)) for i in same if i != index)
     shown = repr(key[0]) if len(key) == 1 else "(" + ", ".join(map(repr, key)) + ")"
     named = "" if len(columns) == 1 else f"{', '.join(columns)} "
