@@ -33,6 +33,16 @@ def searches_vs_records(searches: Table, records: Table) -> list[Problem]:
     counts = records.frame["search_id"].value_counts()
     for line, row in _rows(searches):
         recorded = int(counts.get(row.search_id, 0))
+        if row.hits_found.isdigit() and recorded > int(row.hits_found):
+            problems.append(
+                Problem(
+                    searches.name,
+                    line,
+                    "hits_found",
+                    f"{row.hits_found} is fewer than the {recorded} record(s) kept from "
+                    f"{row.search_id}",
+                )
+            )
         if row.hits_recorded.isdigit() and int(row.hits_recorded) != recorded:
             problems.append(
                 Problem(

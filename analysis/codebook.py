@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from analysis.errors import Problem
+
 MULTI_SEPARATOR = "; "
 KINDS = ("id", "single", "multi", "text", "url")
 
@@ -63,3 +65,16 @@ def _with_conditions(f: Field, all_fields: list[Field]) -> Field:
         if name in by_name and value in by_name[name].values
     )
     return Field(f.name, f.label, f.kind, f.values, f.empty, conditions)
+
+
+def problems(codebook: dict, name: str) -> list[Problem]:
+    """Faults in the codebook itself, which would otherwise surface as puzzling charting errors."""
+    found = []
+    if not isinstance(codebook.get("fields"), dict) or not codebook["fields"]:
+        return [Problem(name, None, "fields", "the codebook defines no fields")]
+    for f in fields(codebook):
+        if f.kind not in KINDS:
+            found.append(Problem(name, None, f.name, f"kind {f.kind!r} is not one of {KINDS}"))
+        if f.kind in ("single", "multi") and not f.values:
+            found.append(Problem(name, None, f.name, f"a {f.kind} field needs values"))
+    return found

@@ -11,6 +11,7 @@ from pybtex.database import BibliographyData
 
 from analysis import checks, paths, schemas
 from analysis.bib import Bib, read_bibtex
+from analysis.codebook import problems as codebook_problems
 from analysis.csvio import Table, decode_utf8, read_csv
 from analysis.errors import EvidenceError, Problem, display
 
@@ -82,6 +83,7 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
         "screening": (paths.SCREENING, schemas.SCREENING_COLUMNS, schemas.SCREENING),
     }
     if codebook is not None:
+        problems.extend(codebook_problems(codebook, name(files[paths.CODEBOOK])))
         specs["charting"] = (
             paths.CHARTING,
             schemas.charting_columns(codebook),

@@ -225,7 +225,7 @@ def charting_schema(codebook: dict) -> pa.DataFrameSchema:
         elif f.kind == "url":
             checks.append(
                 _check(
-                    "url" if not f.may_be_empty else "url_optional",
+                    f"url:{f.name}",
                     _matches(URL, optional=f.may_be_empty),
                     lambda v: f"{v!r} is not an http(s) URL",
                 )

@@ -233,3 +233,19 @@ def test_problem_format():
     assert str(Problem("data/x.csv", None, None, "gone")) == "data/x.csv: gone"
     err = EvidenceError([Problem("a", 1, "f", "m"), Problem("b", 2, None, "n")])
     assert str(err).splitlines() == ["2 problems found:", "a:1: f: m", "b:2: n"]
+
+
+def test_hits_found_cannot_be_below_records_kept(ev):
+    ev.edit(
+        "data/searches.csv", "fixture system leadership,,4,3,", "fixture system leadership,,2,3,"
+    )
+    message = ev.problems()
+    assert (
+        "data/searches.csv:3: hits_found: 2 is fewer than the 3 record(s) kept from S2" in message
+    )
+
+
+def test_codebook_fault_is_reported(ev):
+    ev.edit("data/codebook.yml", "kind: single", "kind: singel")
+    message = ev.problems()
+    assert "data/codebook.yml: document_type: kind 'singel' is not one of" in message
