@@ -24,15 +24,20 @@ end
 
 local function callout(div, kind)
   local title = pandoc.Inlines({ pandoc.Str(TITLES[kind]) })
+  local explicit = pandoc.Inlines({})
   local body = div.content
   local first = body[1]
   if first and first.t == "Div" and first.classes:includes("callout-title") then
     title = pandoc.utils.blocks_to_inlines(first.content)
+    explicit = title
     body = pandoc.Blocks({ table.unpack(body, 2) })
   end
   if is_typst() then
+    -- The template's callout() prints the kind's label itself, then ": title" if any.
+    title = explicit
     local blocks = pandoc.Blocks({
-      pandoc.RawBlock("typst", '#callout("' .. kind .. '", [' .. typst_inlines(title) .. "])["),
+      pandoc.RawBlock("typst",
+        '#callout(kind: "' .. kind .. '", title: [' .. typst_inlines(title) .. "])["),
     })
     blocks:extend(body)
     blocks:insert(pandoc.RawBlock("typst", "]"))
@@ -57,7 +62,7 @@ local function part(div)
     return {}  -- the HTML sidebar shows parts, from BookMeta.chapters
   end
   if is_typst() then
-    return pandoc.RawBlock("typst", "#book-part[" .. typst_inlines(title) .. "]")
+    return pandoc.RawBlock("typst", "#part-page[" .. typst_inlines(title) .. "]")
   end
   local attrs = is_docx() and { ["custom-style"] = "Part Title" } or {}
   return pandoc.Div({ pandoc.Para(title) }, pandoc.Attr("", { "book-part" }, attrs))
@@ -82,31 +87,13 @@ function Div(div)
   return nil
 end
 
-local function typst_string(s)
-  return '"' .. s:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
-end
-
--- Figures the engine writes have no extension: PNG for raster formats, SVG for Typst.
--- Typst gets its image as raw code because pandoc's writer drops the alt text, which PDF/UA
--- requires (pandoc keeps the alt text in the image's description).
+-- Figures the engine writes have no extension: PNG for HTML and DOCX, SVG for Typst. Typst's
+-- own image rewriting (alt text, absolute paths) is the PDF builder's filter, which runs later.
 function Image(img)
   local base = img.src:match("([^/]*)$")
-  if not (img.src:match("^%a+:") or base:match("%.[%w]+$")) then
-    img.src = img.src .. (is_typst() and ".svg" or ".png")
-  end
-  if not is_typst() then return img end
-  local args = typst_string(img.src)
-  local alt = pandoc.utils.stringify(img.caption)
-  if alt ~= "" then args = args .. ", alt: " .. typst_string(alt) end
-  for _, dim in ipairs({ "width", "height" }) do
-    local v = img.attributes[dim]
-    if v and v:match("^[%d.]+%a*%%?$") then
-      if v:match("^[%d.]+$") then v = v .. "pt" end
-      if v:match("px$") then v = v:gsub("px$", "pt") end
-      args = args .. ", " .. dim .. ": " .. v
-    end
-  end
-  return pandoc.RawInline("typst", "#box(image(" .. args .. "))")
+  if img.src:match("^%a[%w+.-]*:") or base:match("%.[%w]+$") then return nil end
+  img.src = img.src .. (is_typst() and ".svg" or ".png")
+  return img
 end
 
 return { { Div = Div, Image = Image } }

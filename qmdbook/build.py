@@ -1,0 +1,387 @@
+"""Orchestrates a book build: parse, execute (cached), emit, assemble, render, publish safely."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import cache
+from .assemble import ChapterSource, assemble, book_chapters, chapter_source, locate
+from .config import ProjectConfig, load_config
+from .emit import EmitContext, emit_chapter
+from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
+from .meta import BookMeta
+from .qmd import QmdError, parse_qmd
+from .tools import ToolError, pandoc_path, pandoc_version, typst_version
+
+FILTERS = Path(__file__).parent / "filters"
+FORMATS = ("html", "pdf", "docx")
+_FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
+
+Log = Callable[[str], None]
+
+
+class BuildError(RuntimeError):
+    """The build failed; the previous output is untouched. The message says why and where."""
+
+
+@dataclass
+class BuildReport:
+    engine: str
+    formats: list[str]
+    output_dir: Path
+    book_md: Path | None = None
+    executed_chapters: list[str] = field(default_factory=list)
+    executed_cells: int = 0
+    cached_chapters: list[str] = field(default_factory=list)
+    diagnostics: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Prepared:
+    """Everything up to book.md: what every format is rendered from."""
+
+    config: ProjectConfig
+    meta: BookMeta
+    book_md: Path
+    pandoc_args: list[str]
+    diagnostics_file: Path
+    report: BuildReport
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def versions(quarto: str | None = None) -> str:
+    parts = [
+        f"pandoc {pandoc_version()}",
+        f"Typst {typst_version()}",
+        f"Python {platform.python_version()}",
+    ]
+    if quarto:
+        parts.append(f"Quarto {quarto}")
+    return ", ".join(parts)
+
+
+def chapter_defaults(config: ProjectConfig, front_matter: dict) -> dict:
+    """Execute options: _quarto.yml's, overridden by the chapter's front matter."""
+    merged = {k: v for k, v in config.execute.items() if k not in ("cache", "freeze", "enabled")}
+    fm_exec = front_matter.get("execute") or {}
+    if isinstance(fm_exec, dict):
+        merged.update({k: v for k, v in fm_exec.items() if k not in ("cache", "freeze")})
+    for key in ("echo", "warning", "error", "output", "include", "fig-width", "fig-height"):
+        if key in front_matter:
+            merged[key] = front_matter[key]
+    return merged
+
+
+def _pandoc_args(config: ProjectConfig, work: Path, diagnostics: Path) -> list[str]:
+    root = config.root
+    dirs = [work, root, *sorted({(root / e.source).parent for e in config.entries})]
+    args = [
+        "-f",
+        "markdown",
+        "--lua-filter",
+        str(FILTERS / "normalise.lua"),
+        "--lua-filter",
+        str(FILTERS / "crossref.lua"),
+        "--lua-filter",
+        str(FILTERS / "format.lua"),
+        "--citeproc",
+    ]
+    for bib in config.bibliography:
+        args += ["--bibliography", str((root / bib).resolve())]
+    if config.csl:
+        args += ["--csl", str((root / config.csl).resolve())]
+    args += [
+        f"--resource-path={os.pathsep.join(str(d) for d in dict.fromkeys(dirs))}",
+        "--metadata",
+        f"lang={config.meta.lang}",
+        "-M",
+        "link-citations=true",
+        "-M",
+        f"qmdbook-diagnostics={diagnostics}",
+        "--lua-filter",
+        str(FILTERS / "post.lua"),
+    ]
+    return args
+
+
+def prepare(
+    project: Path,
+    strict: bool = False,
+    workers: int = 2,
+    log: Log = _stderr,
+    config: ProjectConfig | None = None,
+) -> Prepared:
+    """Parse, execute (through the cache), emit and assemble the book into `_build/.../book.md`."""
+    t0 = time.perf_counter()
+    config = config or load_config(project)
+    report = BuildReport("builtin", [], config.output_dir)
+    for w in config.warnings:
+        log(f"warning: {w.path}: {w.message}")
+
+    sources: list[ChapterSource] = []
+    for entry in config.entries:
+        path = config.root / entry.source
+        try:
+            doc = parse_qmd(path.read_text(encoding="utf-8"), entry.source)
+        except QmdError as exc:
+            raise BuildError(str(exc)) from None
+        for d in doc.diagnostics:
+            report.diagnostics.append(str(d))
+            log(f"{'error' if strict else 'warning'}: {d}")
+        sources.append(chapter_source(entry, doc))
+    if strict and report.diagnostics:
+        raise BuildError(f"--strict: {len(report.diagnostics)} problem(s) in the sources")
+
+    results = _execute(config, sources, workers, report, log)
+    report.timings["execute"] = time.perf_counter() - t0
+
+    work = config.build_dir / "qmdbook" / "work"
+    if work.exists():
+        shutil.rmtree(work)
+    fig_dir = work / "figures"
+    work.mkdir(parents=True)
+    bodies = []
+    for s, result in zip(sources, results, strict=True):
+        stem = Path(s.entry.source).with_suffix("").as_posix().replace("/", "-")
+        ctx = EmitContext(fig_dir, "figures", stem, chapter_defaults(config, s.doc.front_matter))
+        bodies.append(emit_chapter(s.doc, result, ctx))
+    meta = replace(config.meta, chapters=book_chapters(sources))
+    book_md = work / "book.md"
+    book_md.write_text(assemble(meta, sources, bodies), encoding="utf-8")
+    diagnostics = work / "diagnostics.tsv"
+    report.book_md = book_md
+    report.timings["prepare"] = time.perf_counter() - t0
+    return Prepared(
+        config, meta, book_md, _pandoc_args(config, work, diagnostics), diagnostics, report
+    )
+
+
+def _execute(
+    config: ProjectConfig,
+    sources: list[ChapterSource],
+    workers: int,
+    report: BuildReport,
+    log: Log,
+) -> list[ChapterResult | None]:
+    enabled = config.execute.get("enabled", True) is not False
+    use_cache = config.execute.get("cache", True) is not False
+    freeze = config.execute.get("freeze", False)
+    watched = cache.tree_hash(config.root, config.watch)
+    results: list[ChapterResult | None] = [None] * len(sources)
+    jobs, job_index, keys = [], [], {}
+    for i, s in enumerate(sources):
+        defaults = chapter_defaults(config, s.doc.front_matter)
+        if not enabled or not needs_execution(s.doc, defaults):
+            continue
+        key = cache.chapter_key(s.doc, watched, defaults)
+        keys[i] = key
+        hit = None
+        if use_cache or freeze is True:
+            hit = cache.load(config.cache_dir, s.entry.source, None if freeze is True else key)
+        if hit is not None:
+            results[i] = hit
+            report.cached_chapters.append(s.entry.source)
+            continue
+        jobs.append((s.doc, defaults))
+        job_index.append(i)
+    if jobs:
+        names = ", ".join(sources[i].entry.source for i in job_index)
+        log(f"executing {len(jobs)} chapter(s): {names}")
+        try:
+            done = execute_many(jobs, config.root, workers=workers)
+        except ExecutionError as exc:
+            raise BuildError(str(exc)) from None
+        for i, result in zip(job_index, done, strict=True):
+            results[i] = result
+            report.executed_chapters.append(sources[i].entry.source)
+            report.executed_cells += result.executed_cells
+            if use_cache:
+                cache.store(config.cache_dir, sources[i].entry.source, keys[i], result)
+    return results
+
+
+def read_diagnostics(prepared: Prepared) -> list[str]:
+    """The filters' findings as `file:line: message`, each once, in a stable order."""
+    try:
+        lines = prepared.diagnostics_file.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in dict.fromkeys(lines):
+        kind, source, key = (line.split("\t") + ["", "", ""])[:3]
+        where = source or "<book>"
+        if source:
+            where = f"{source}:{locate(prepared.config.root / source, key)}"
+        what = "cross-reference" if kind == "xref" else "citation"
+        out.append(f"{where}: unresolved {what} @{key}")
+    return sorted(out)
+
+
+def _render(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> list[Path]:
+    """Render each format into `stage`; return the files written."""
+    meta = prepared.meta
+    files: list[Path] = []
+    args = prepared.pandoc_args
+    timings = prepared.report.timings
+    for fmt in formats:
+        t = time.perf_counter()
+        try:
+            if fmt == "html":
+                from .html import build_html
+
+                files += build_html(prepared.book_md, stage, meta, args)
+            elif fmt == "pdf":
+                from .pdf import build_pdf
+
+                out = stage / meta.downloads.get("pdf", "book.pdf")
+                build_pdf(prepared.book_md, out, meta, args)
+                files.append(out)
+            elif fmt == "docx":
+                from .docx import build_docx
+
+                out = stage / meta.downloads.get("docx", "book.docx")
+                build_docx(prepared.book_md, out, meta, args)
+                files.append(out)
+        except (ToolError, RuntimeError, OSError, ValueError) as exc:
+            raise BuildError(f"{fmt}: {exc}") from None
+        timings[fmt] = time.perf_counter() - t
+        log(f"{fmt}: done in {timings[fmt]:.1f} s")
+    return files
+
+
+def publish(stage: Path, output_dir: Path) -> None:
+    """Swap `stage` into `output_dir` with renames only, so readers never see a half site."""
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if output_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=".old-", dir=stage.parent))
+        old.rmdir()
+        output_dir.rename(old)
+    try:
+        stage.rename(output_dir)
+    except OSError:
+        if old is not None:
+            old.rename(output_dir)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _carry_downloads(meta: BookMeta, formats: list[str], output_dir: Path, stage: Path) -> dict:
+    """Downloads not rebuilt this time stay published if the previous site had them."""
+    downloads = {}
+    for fmt, name in meta.downloads.items():
+        if fmt in formats:
+            downloads[fmt] = name
+        elif (output_dir / name).is_file():
+            shutil.copy2(output_dir / name, stage / name)
+            downloads[fmt] = name
+    return downloads
+
+
+def _quarto_version() -> str | None:
+    exe = shutil.which("quarto")
+    if not exe:
+        return None
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True)
+    return out.stdout.strip() or "unknown"
+
+
+def _build_with_quarto(
+    config: ProjectConfig, formats: list[str], log: Log, qversion: str
+) -> BuildReport:
+    report = BuildReport("quarto", formats, config.output_dir)
+    log(f"engine: quarto ({versions(qversion)})")
+    stage_root = config.build_dir / "qmdbook"
+    stage_root.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix="stage-", dir=stage_root))
+    to = ",".join("typst" if f == "pdf" else f for f in formats)
+    proc = subprocess.run(
+        ["quarto", "render", str(config.root), "--to", to, "--output-dir", str(stage)],
+        cwd=config.root,
+    )
+    if proc.returncode != 0:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise BuildError(f"quarto render failed ({proc.returncode}); previous output kept")
+    publish(stage, config.output_dir)
+    return report
+
+
+def build(
+    project: Path | str = ".",
+    formats: Iterable[str] | None = None,
+    strict: bool = False,
+    engine: str = "auto",
+    workers: int = 2,
+    log: Log = _stderr,
+) -> BuildReport:
+    """Build the book at `project` into its output-dir; raise BuildError (output untouched)."""
+    t0 = time.perf_counter()
+    config = load_config(Path(project))
+    configured = [_FORMAT_OF_CONFIG[f] for f in config.formats]
+    wanted = list(formats) if formats else configured
+    for f in wanted:
+        if f not in FORMATS:
+            raise BuildError(f"unknown format '{f}' (choose from {', '.join(FORMATS)})")
+    wanted = [f for f in FORMATS if f in wanted]  # html first: the site is the output dir
+
+    qversion = _quarto_version() if engine in ("auto", "quarto") else None
+    if engine == "quarto" and not qversion:
+        raise BuildError("--engine quarto: quarto is not on PATH")
+    if qversion:
+        return _build_with_quarto(config, wanted, log, qversion)
+    if engine not in ("auto", "builtin"):
+        raise BuildError(f"unknown engine '{engine}' (auto, quarto or builtin)")
+
+    log(f"engine: builtin qmdbook ({versions()}, pandoc at {pandoc_path()})")
+    prepared = prepare(config.root, strict=strict, workers=workers, log=log, config=config)
+    report = prepared.report
+    report.formats = wanted
+
+    stage_root = config.build_dir / "qmdbook"
+    stage = Path(tempfile.mkdtemp(prefix="stage-", dir=stage_root))
+    try:
+        meta = replace(
+            prepared.meta,
+            downloads=_carry_downloads(prepared.meta, wanted, config.output_dir, stage),
+        )
+        prepared.meta = meta
+        report.files = _render(prepared, wanted, stage, log)
+        found = read_diagnostics(prepared)
+        for d in found:
+            log(f"{'error' if strict else 'warning'}: {d}")
+        report.diagnostics += found
+        if strict and found:
+            raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+        if "html" not in wanted and config.output_dir.is_dir():
+            # Without a new site, the previous one stays and only the downloads are replaced.
+            for name in os.listdir(config.output_dir):
+                if not (stage / name).exists():
+                    src = config.output_dir / name
+                    copy = shutil.copytree if src.is_dir() else shutil.copy2
+                    copy(src, stage / name)
+        publish(stage, config.output_dir)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    report.files = [config.output_dir / f.relative_to(stage) for f in report.files]
+    report.timings["total"] = time.perf_counter() - t0
+    log(
+        f"built {', '.join(wanted)} into {config.output_dir} in {report.timings['total']:.1f} s "
+        f"({len(report.executed_chapters)} chapter(s), {report.executed_cells} cell(s) executed)"
+    )
+    return report
