@@ -29,7 +29,7 @@ TEMPLATE = PACKAGE / "templates" / "html" / "book.html"
 ASSETS = PACKAGE / "assets"
 ASSET_FILES = ("book.css", "book.js")
 
-DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "epub": "EPUB"}
+DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "DOCX", "epub": "EPUB"}  # also the order shown
 MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
@@ -417,7 +417,12 @@ def _downloads(meta: BookMeta, css_class: str = "downloads") -> str:
     if not meta.downloads:
         return ""
     items = []
-    for fmt, file in sorted(meta.downloads.items()):
+    order = list(DOWNLOAD_LABELS)
+    ranked = sorted(
+        meta.downloads.items(),
+        key=lambda kv: (order.index(kv[0].lower()) if kv[0].lower() in order else len(order), kv),
+    )
+    for fmt, file in ranked:
         label = DOWNLOAD_LABELS.get(fmt.lower(), fmt.upper())
         items.append(
             f'<li><a class="download download-{html.escape(fmt.lower())}" '
@@ -442,9 +447,9 @@ def _title_block(meta: BookMeta) -> str:
     if meta.subtitle:
         out.append(f'<p class="book-subtitle">{e(meta.subtitle)}</p>')
     if meta.authors:
-        out.append('<ul class="book-authors">')
-        out += [f"<li>{e(a)}</li>" for a in meta.authors]
-        out.append("</ul>")
+        # No whitespace between items: the separating comma comes from CSS.
+        items = "".join(f"<li>{e(a)}</li>" for a in meta.authors)
+        out.append(f'<ul class="book-authors">{items}</ul>')
     if meta.organisation:
         out.append(f'<p class="book-organisation">{e(meta.organisation)}</p>')
     facts = []

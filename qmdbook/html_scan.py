@@ -83,6 +83,9 @@ class BodyScanner(HTMLParser):
                 "in_callout": any("callout" in c for _, c in self._stack[:-1]),
                 "depth": len(self._stack),
             }
+        if "csl-entry" in classes and a.get("id") and self._heading is None:
+            # Each reference is its own search result, so an author's name leads to the entry.
+            self.sections.append(Section(a["id"], ""))
         if self._heading is not None and "header-section-number" in classes:
             self._heading["in_number"] = len(self._stack)
         self._sep(tag)

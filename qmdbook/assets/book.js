@@ -198,7 +198,8 @@
     tip.id = "qb-tooltip";
     tip.setAttribute("role", "tooltip");
     tip.hidden = true;
-    document.body.appendChild(tip);
+    // Inside main, so that its content belongs to a landmark.
+    (document.getElementById("main-content") || document.body).appendChild(tip);
     var owner = null;
     var hideTimer = null;
 

@@ -319,6 +319,10 @@ def test_search_index_holds_text_from_every_chapter(site: Path) -> None:
     # Entries are per section, and their anchors exist on their page.
     by_anchor = {(e["page"], e["anchor"]) for e in entries}
     assert ("sec-intro.html", "sec-policy") in by_anchor
+    # Each reference-list entry is a result of its own.
+    refs = {e["anchor"]: e for e in entries if e["page"] == "sec-references.html"}
+    assert "Leading integrated care systems" in refs["ref-smith2020"]["text"]
+    assert "Systems leadership in practice" not in refs["ref-smith2020"]["text"]
     for page, anchor in by_anchor:
         if anchor:
             assert anchor in parse(site / page).ids
@@ -408,7 +412,7 @@ def test_downloads_only_when_given(tmp_path: Path) -> None:
     for page in html_pages(tmp_path / "both"):
         text = page.read_text(encoding="utf-8")
         assert 'href="r.pdf" download>Download PDF<' in text
-        assert 'href="r.docx" download>Download Word (DOCX)<' in text
+        assert 'href="r.docx" download>Download DOCX<' in text
 
 
 def test_builds_are_byte_identical_and_stay_inside_out_dir(tmp_path: Path) -> None:
