@@ -264,7 +264,19 @@ def _restyle(doc) -> None:
         style = _style(doc, f"Callout {kind}", base="Body Text")
         _paragraph_box(style, colour, tint)
         style.paragraph_format.left_indent = Mm(3)
-        _spacing(style, before=0, after=0)
+        # Spacing after, not before: Word draws one box round consecutive paragraphs of one
+        # callout and the gap then separates two callouts in a row.
+        _spacing(style, before=0, after=6)
+
+    # The core marks a part's title with custom-style="Part Title": a page of its own, listed in
+    # the contents and Word's navigation pane at the chapters' level.
+    part = _style(doc, "Part Title", base="Normal")
+    _text(part, size=24, bold=True, colour=ACCENT, font=BODY_FONT)
+    part.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    part.paragraph_format.page_break_before = True
+    part.paragraph_format.keep_with_next = False
+    _spacing(part, before=200, after=0)
+    _replace(part.element.get_or_add_pPr(), _el("w:outlineLvl", val="0"))
 
     _table_style(doc)
 
