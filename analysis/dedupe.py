@@ -102,6 +102,8 @@ def duplicate_marks(records: pd.DataFrame) -> pd.Series:
             [titles[i] for i in with_title],
             scorer=fuzz.token_sort_ratio,
             score_cutoff=TITLE_THRESHOLD,
+            dtype="uint8",
+            workers=-1,  # all pairs are compared; spread them over the cores
         )
         rows, cols = (scores >= TITLE_THRESHOLD).nonzero()
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
