@@ -133,6 +133,11 @@ def _describe_typst_error(err: Exception, typ_path: Path) -> str:
     excerpt = _source_excerpt(typ_path, text)
     if excerpt:
         text += f"\nTypst source:\n{excerpt}"
+    if "missing alt text" in text:
+        text += (
+            "\nPDF/UA needs a text alternative for every image: give the figure a caption or "
+            "fig-alt, and an inline image a description (![description](file))."
+        )
     if "label" in text and "does not exist" in text:
         text += (
             "\nA link or reference points at a label that is not in the book: a cross-reference "

@@ -200,3 +200,27 @@ def test_helpers():
     assert display_date("spring 2025") == "spring 2025"
     assert split_lang("en-GB") == ("en", "GB")
     assert split_lang("cy") == ("cy", None)
+
+
+def test_equations_get_alt_text_for_pdf_ua(tmp_path):
+    book = tmp_path / "maths.md"
+    book.write_text(
+        "# Maths\n\nInline $a^2 + b^2$ and display:\n\n$$E = mc^2$$\n", encoding="utf-8"
+    )
+    out = tmp_path / "maths.pdf"
+    build_pdf(book, out, BookMeta(title="Maths"), ["-f", "markdown"])
+    assert len(pypdf.PdfReader(out).pages) >= 3
+
+
+def test_image_without_any_description_is_explained(tmp_path):
+    (tmp_path / "dot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" '
+        'r="4"/></svg>',
+        encoding="utf-8",
+    )
+    book = tmp_path / "img.md"
+    book.write_text("# Images\n\nA dot ![](dot.svg) here.\n", encoding="utf-8")
+    with pytest.raises(PdfBuildError) as info:
+        build_pdf(book, tmp_path / "img.pdf", BookMeta(title="T"), ["-f", "markdown"])
+    assert "missing alt text" in str(info.value)
+    assert "caption or fig-alt" in str(info.value)

@@ -91,7 +91,16 @@ function Table(tbl)
   return tbl
 end
 
+-- PDF/UA-1 also wants alt text on every equation; the author's TeX is the best description
+-- there is (screen readers speak it). The set rule is scoped to this one equation.
+function Math(m)
+  local typst = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ m }) }), "typst"):gsub("%s+$", "")
+  return pandoc.RawInline("typst",
+    "#[#set math.equation(alt: " .. typst_string(m.text:match("^%s*(.-)%s*$")) .. ");"
+    .. typst .. "]")
+end
+
 return {
-  { Figure = Figure, Table = Table },
+  { Figure = Figure, Table = Table, Math = Math },
   { Image = Image },
 }
