@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 from .meta import BookMeta
@@ -52,6 +55,35 @@ def pandoc_docx_args(meta: BookMeta, pandoc_args: list[str], out: Path) -> list[
     ]
 
 
+def _fix_dates(docx_path: Path, meta: BookMeta) -> None:
+    """Stamp the book's date on the package, so two builds of one commit are byte-identical.
+
+    pandoc writes the build time into docProps/core.xml and every zip entry.
+    """
+    try:
+        day = dt.date.fromisoformat(meta.date[:10])
+    except ValueError:
+        return
+    stamp = f"{day.isoformat()}T00:00:00Z"
+    zip_time = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    with zipfile.ZipFile(docx_path) as src:
+        entries = [(info, src.read(info.filename)) for info in src.infolist()]
+    fixed_path = docx_path.with_suffix(".fixed")
+    with zipfile.ZipFile(fixed_path, "w") as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                    rb"\g<1>" + stamp.encode(),
+                    data,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=zip_time)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    os.replace(fixed_path, docx_path)
+
+
 def build_docx(book_md: Path, out_path: Path, meta: BookMeta, pandoc_args: list[str]) -> None:
     """Render `book_md` to `out_path` (.docx), replacing it only once pandoc has succeeded."""
     book_md = Path(book_md).resolve()
@@ -62,4 +94,6 @@ def build_docx(book_md: Path, out_path: Path, meta: BookMeta, pandoc_args: list[
         run_pandoc(
             [*pandoc_docx_args(meta, pandoc_args, tmp_docx), str(book_md)], cwd=book_md.parent
         )
+        if meta.date:
+            _fix_dates(tmp_docx, meta)
         os.replace(tmp_docx, out_path)

@@ -25,13 +25,16 @@ META = BookMeta(
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def args() -> list[str]:
+    args = ["-f", "markdown", "--citeproc", "--resource-path", str(FIXTURES)]
+    args += ["--bibliography", str(FIXTURES / "refs.bib")]
+    return args + ["--csl", str(FIXTURES / "harvard-cite-them-right.csl")]
+
+
 @pytest.fixture(scope="module")
 def document(tmp_path_factory):
     out = tmp_path_factory.mktemp("docx") / "book.docx"
-    args = ["-f", "markdown", "--citeproc", "--resource-path", str(FIXTURES)]
-    args += ["--bibliography", str(FIXTURES / "refs.bib")]
-    args += ["--csl", str(FIXTURES / "harvard-cite-them-right.csl")]
-    build_docx(FIXTURES / "book.md", out, META, args)
+    build_docx(FIXTURES / "book.md", out, META, args())
     return docx.Document(str(out)), out
 
 
@@ -122,6 +125,15 @@ def test_failure_leaves_output_alone(tmp_path):
         build_docx(tmp_path / "missing.md", out, BookMeta(title="T"), ["-f", "markdown"])
     assert out.read_bytes() == b"previous build"
     assert not list(tmp_path.glob(".qmdbook-docx-*"))
+
+
+def test_two_builds_are_identical(document, tmp_path):
+    _, first = document
+    again = tmp_path / "again.docx"
+    build_docx(FIXTURES / "book.md", again, META, args())
+    assert again.read_bytes() == first.read_bytes()
+    with zipfile.ZipFile(again) as z:
+        assert b"2025-03-14T00:00:00Z" in z.read("docProps/core.xml")
 
 
 def test_reference_docx_is_reproducible(tmp_path):

@@ -39,10 +39,15 @@ def pandoc_args(fixtures: Path = FIXTURES) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def pdf(tmp_path_factory) -> pypdf.PdfReader:
+def pdf_path(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pdf") / "book.pdf"
     build_pdf(FIXTURES / "book.md", out, META, pandoc_args())
-    return pypdf.PdfReader(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf(pdf_path) -> pypdf.PdfReader:
+    return pypdf.PdfReader(pdf_path)
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +229,9 @@ def test_image_without_any_description_is_explained(tmp_path):
         build_pdf(book, tmp_path / "img.pdf", BookMeta(title="T"), ["-f", "markdown"])
     assert "missing alt text" in str(info.value)
     assert "caption or fig-alt" in str(info.value)
+
+
+def test_two_builds_are_identical(pdf_path, tmp_path):
+    again = tmp_path / "again.pdf"
+    build_pdf(FIXTURES / "book.md", again, META, pandoc_args())
+    assert again.read_bytes() == pdf_path.read_bytes()
