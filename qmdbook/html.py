@@ -233,9 +233,13 @@ def _id_map(pages: list[Page]) -> dict[str, str]:
     where: dict[str, str] = {}
     for page in pages:
         for i in page.ids:
-            if i in where and where[i] != page.path:
+            # chunkedhtml numbers footnotes per page, so fn1/fnref1 repeat by design.
+            if (
+                i in where
+                and where[i] != page.path
+                and not re.fullmatch(r"footnotes|fn(ref)?\d+", i)
+            ):
                 log.warning("HTML: id %r on both %s and %s", i, where[i], page.path)
-                continue
             where.setdefault(i, page.path)
     return where
 
@@ -247,7 +251,8 @@ def _fix_links(page: Page, id_to_page: dict[str, str], broken: list[str]) -> str
     <figure>, a table's, a reference entry's when written outside a section), so links are
     recomputed from the ids actually present in each page.
     """
-    page_names = {p: True for p in id_to_page.values()}
+    page_names = set(id_to_page.values()) | {page.path}
+    own = set(page.ids)
 
     def fix(m: re.Match) -> str:
         href = html.unescape(m.group(2))
@@ -262,6 +267,8 @@ def _fix_links(page: Page, id_to_page: dict[str, str], broken: list[str]) -> str
             if target_page.endswith(".html") and target_page not in page_names:
                 # A link to a page that was merged away (the preface) goes to the title page.
                 return f"{m.group(1)}index.html{m.group(3)}"
+            return m.group(0)
+        if frag in own and target_page in ("", page.path):
             return m.group(0)
         dest = id_to_page.get(frag)
         if dest is None:

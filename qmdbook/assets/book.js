@@ -350,7 +350,22 @@
     targets.forEach(function (t) { obs.observe(t); });
   }
 
+  /* ---------- Section links beside headings ---------- */
+
+  function setupAnchors() {
+    document.querySelectorAll("main h2[id], main h3[id], main h4[id]").forEach(function (h) {
+      if (h.closest(".callout")) return;
+      var a = document.createElement("a");
+      a.className = "anchor-link";
+      a.href = "#" + encodeURIComponent(h.id);
+      a.setAttribute("aria-label", "Link to this section: " + h.textContent.trim());
+      a.textContent = "#";
+      h.appendChild(a);
+    });
+  }
+
   ready(function () {
+    setupAnchors();
     setupSidebar();
     setupSearch();
     setupTooltips();

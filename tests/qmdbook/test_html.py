@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -50,7 +51,9 @@ Statutory boards were formed.
 
 # <span class="header-section-number">2</span> Methods {#sec-methods}
 
-We searched databases for marmaladeword studies [@smith2020].
+We searched databases for marmaladeword studies [@smith2020].[^dbs]
+
+[^dbs]: MEDLINE and HMIC.
 
 ::: {#fig-flow}
 ![Figure 2.1: Flow of records through the review](figs/flow.png){alt="Flow diagram of records"}
@@ -348,6 +351,9 @@ def test_internal_links_resolve_to_an_existing_page_and_id(site: Path) -> None:
                 assert unquote(parts.fragment) in pages[target].ids, (name, href)
             checked += 1
     assert checked > 50
+    # Footnote ids repeat from page to page (fn1): each page's notes link within the page.
+    methods = (site / "sec-methods.html").read_text(encoding="utf-8")
+    assert 'href="#fn1"' in methods and 'href="#fnref1"' in methods
     # The links the book depends on: across pages to a figure in a Div, a figure whose id sits
     # on <figure> itself (pandoc does not map those), a table, references and the preface.
     intro = (site / "sec-intro.html").read_text(encoding="utf-8")
@@ -449,3 +455,18 @@ def test_images_outside_the_resource_tree_are_copied_in(tmp_path: Path) -> None:
     page = (out / "sec-results.html").read_text(encoding="utf-8")
     src = re.search(r'<img src="(media/elsewhere-[0-9a-f]{10}\.png)" alt="abs"', page)
     assert src and (out / src.group(1)).is_file() and out / src.group(1) in files
+
+
+def test_assets_are_well_formed() -> None:
+    assets = Path(__file__).parents[2] / "qmdbook" / "assets"
+    css = (assets / "book.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    depth = 0
+    for ch in css:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        assert depth >= 0
+    assert depth == 0
+    node = shutil.which("node")
+    if node:
+        check = subprocess.run([node, "--check", str(assets / "book.js")], capture_output=True)
+        assert check.returncode == 0, check.stderr
