@@ -32,3 +32,4 @@ CACHE = ROOT / ".cache"
 
 TESTS = ROOT / "tests"
 FIXTURE_EVIDENCE = TESTS / "fixtures" / "evidence"  # a small fictional evidence base for tests
+BENCHMARKS = DATA / "benchmarks.csv"

@@ -128,7 +128,8 @@ RECORDS = pa.DataFrameSchema(
     {
         "record_id": _text(checks=_id(RECORD_ID, "record"), unique=True),
         "search_id": _text(checks=_id(SEARCH_ID, "search")),
-        "title": _text(checks=NOT_EMPTY),
+        # A hit whose page showed no title keeps an empty title rather than an invented one.
+        "title": _text(),
         "authors": _text(),
         "year": _text(
             checks=_check(

@@ -1,0 +1,73 @@
+"""Check the search against the brief's benchmark publications, as review teams do.
+
+A benchmark is found when a record has its DOI or URL, or a title that matches closely; it is
+then reported with the searches that found it and whether the review included it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from analysis import paths
+from analysis.checks import included_ids
+from analysis.dedupe import normalise_doi, normalise_title, normalise_url
+from analysis.load import Evidence
+
+TITLE_MATCH = 90
+
+
+def load_benchmarks(path=paths.BENCHMARKS) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _title_parts(title: str) -> set[str]:
+    """The whole title and, for 'Series: Title' forms, each part of four words or more."""
+    parts = {normalise_title(title)}
+    parts |= {normalise_title(p) for p in title.split(":") if len(p.split()) >= 4}
+    return parts - {""}
+
+
+def _title_matches(benchmark: str, record: str) -> bool:
+    """Order-sensitive similarity: word-sorted scores join 'integrated care system leadership'
+    with 'system leadership for integrated care', which are different works."""
+    if not record:
+        return False
+    pairs = ((a, b) for a in _title_parts(benchmark) for b in _title_parts(record))
+    return any(fuzz.ratio(a, b) >= TITLE_MATCH for a, b in pairs)
+
+
+def benchmark_hits(ev: Evidence, benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """One row per benchmark: records and searches that found it; whether it was included."""
+    records = ev.records
+    included = set(included_ids(ev.screening))
+    first_of = {r: (d or r) for r, d in zip(records["record_id"], records["duplicate_of"], strict=True)}
+    source_of = dict(zip(ev.charting["record_id"], ev.charting["source_id"], strict=True))
+    rows = []
+    for b in benchmarks.itertuples():
+        doi, url = normalise_doi(b.doi), normalise_url(b.url)
+        found = records[
+            [
+                (doi and normalise_doi(r.doi) == doi)
+                or (url and normalise_url(r.url) == url)
+                or _title_matches(b.title, r.title)
+                for r in records.itertuples()
+            ]
+        ]
+        groups = sorted({first_of[r] for r in found["record_id"]})
+        kept = [g for g in groups if g in included]
+        rows.append(
+            {
+                "benchmark": b.id,
+                "title": b.title,
+                "records": "; ".join(found["record_id"]),
+                "searches": "; ".join(sorted(set(found["search_id"]))),
+                "first_search": min(found["search_id"], default="", key=_search_order),
+                "included_as": "; ".join(source_of[g] for g in kept),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _search_order(search_id: str) -> int:
+    return int(search_id[1:])
