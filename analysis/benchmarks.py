@@ -41,7 +41,8 @@ def benchmark_hits(ev: Evidence, benchmarks: pd.DataFrame) -> pd.DataFrame:
     """One row per benchmark: records and searches that found it; whether it was included."""
     records = ev.records
     included = set(included_ids(ev.screening))
-    first_of = {r: (d or r) for r, d in zip(records["record_id"], records["duplicate_of"], strict=True)}
+    marks = zip(records["record_id"], records["duplicate_of"], strict=True)
+    first_of = {r: (d or r) for r, d in marks}
     source_of = dict(zip(ev.charting["record_id"], ev.charting["source_id"], strict=True))
     rows = []
     for b in benchmarks.itertuples():

@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import cache
@@ -231,8 +232,30 @@ def read_diagnostics(prepared: Prepared) -> list[str]:
     return sorted(out)
 
 
+def _source_date_epoch(iso_date: str) -> str | None:
+    try:
+        when = datetime.fromisoformat(iso_date[:10]).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return str(int(when.timestamp()))
+
+
 def _render(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> list[Path]:
     """Render each format into `stage`; return the files written."""
+    # pandoc stamps DOCX (and other zips) with the time unless SOURCE_DATE_EPOCH is set: the
+    # book's date makes two builds of one commit byte-identical.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or _source_date_epoch(prepared.meta.date)
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        return _render_formats(prepared, formats, stage, log)
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _render_formats(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> list[Path]:
     meta = prepared.meta
     files: list[Path] = []
     args = prepared.pandoc_args

@@ -16,7 +16,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .html_scan import Heading, csl_entries, scan, squash
 from .meta import BookMeta, Chapter
@@ -41,6 +41,7 @@ _TABLE = re.compile(r"<table\b.*?</table>", re.S)
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 _PRE = re.compile(r"<pre\b(?![^>]*\btabindex=)")
+_DATA_NUMBER = re.compile(r'(?<=<h[1-6]) data-number="[^"]*"|(?<=<section) data-number="[^"]*"')
 _REF_LINK = re.compile(r'href="[^"]*#(ref-[^"]+)"')
 _CITES = re.compile(r'<span class="citation" data-cites="([^"]*)"')
 
@@ -150,6 +151,8 @@ def _finish(
         page.body = _localise_images(page.body, out_dir, resource_dirs, written)
         page.body = _wrap_tables(page.body)
         page.body = _PRE.sub('<pre tabindex="0"', page.body)
+        # pandoc's own section counter, which disagrees with the book's numbers (appendices).
+        page.body = _DATA_NUMBER.sub("", page.body)
         page.sections = scan(page.body).sections
     if broken:
         log.warning("HTML: %d link(s) to missing ids: %s", len(broken), ", ".join(sorted(broken)))
@@ -411,13 +414,17 @@ def _sidebar(current: Page, pages: list[Page], meta: BookMeta) -> str:
             else ""
         )
         out.append(
-            f'<li class="toc-chapter"><a href="{page.path}"{current_attr}>{number}'
+            f'<li class="toc-chapter"><a href="{_url(page.path)}"{current_attr}>{number}'
             f'<span class="chapter-title">{html.escape(page.title)}</span></a></li>'
         )
     if group is not None:
         out.append("</ul></li>")
     out.append("</ul>")
     return "\n".join(x for x in out if x)
+
+
+def _url(path: str) -> str:
+    return html.escape(quote(path))
 
 
 def _downloads(meta: BookMeta, css_class: str = "downloads") -> str:
@@ -433,7 +440,7 @@ def _downloads(meta: BookMeta, css_class: str = "downloads") -> str:
         label = DOWNLOAD_LABELS.get(fmt.lower(), fmt.upper())
         items.append(
             f'<li><a class="download download-{html.escape(fmt.lower())}" '
-            f'href="{html.escape(file)}" download>Download {html.escape(label)}</a></li>'
+            f'href="{_url(file)}" download>Download {html.escape(label)}</a></li>'
         )
     return f'<ul class="{css_class}" aria-label="Downloads">' + "".join(items) + "</ul>"
 
@@ -481,7 +488,7 @@ def _page_nav(prev_page: Page | None, next_page: Page | None, meta: BookMeta) ->
     def link(page: Page, rel: str, word: str) -> str:
         label = page.label if page.label else meta.title
         return (
-            f'<a class="page-nav-{rel}" href="{page.path}" rel="{rel}">'
+            f'<a class="page-nav-{rel}" href="{_url(page.path)}" rel="{rel}">'
             f'<span class="page-nav-dir">{word}</span>'
             f'<span class="page-nav-title">{html.escape(label)}</span></a>'
         )

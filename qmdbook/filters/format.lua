@@ -47,7 +47,7 @@ local function callout(div, kind)
     local header = pandoc.Div({ pandoc.Plain(title) }, pandoc.Attr("", { "callout-title" }))
     local content = pandoc.Div(body, pandoc.Attr("", { "callout-body" }))
     return pandoc.Div({ header, content }, pandoc.Attr(div.identifier,
-      { "callout", "callout-" .. kind }, { role = "note", ["data-callout"] = kind }))
+      { "callout", "callout-" .. kind }, { { "role", "note" }, { "data-callout", kind } }))
   end
   local blocks = pandoc.Blocks({ pandoc.Para({ pandoc.Strong(title) }) })
   blocks:extend(body)

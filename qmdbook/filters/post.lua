@@ -3,7 +3,8 @@
 --   unwrapped and reported; Typst aborts on a link to a missing label (trap 4).
 -- * Cite elements become plain Spans holding citeproc's text, so no writer (Typst's in
 --   particular) re-renders them with its own citation engine (trap 7).
--- * The engine's private metadata is dropped so it never reaches an output (DOCX custom props).
+-- * The engine's private metadata and citeproc's inputs are dropped: they never reach an output
+--   (DOCX writes all metadata as custom properties).
 package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. "/?.lua;" .. package.path
 local diag = require("diag")
 
@@ -43,7 +44,10 @@ function Pandoc(doc)
     if b.t == "Header" and b.level == 1 then cur_source = sources[b.identifier] or "" end
     doc.blocks[i] = pandoc.Blocks({ b }):walk({ Cite = filter.Cite }):walk({ Link = filter.Link })[1]
   end
-  doc.meta["qmdbook"] = nil
-  doc.meta["qmdbook-diagnostics"] = nil
+  -- Citeproc is done with these; dropping them keeps absolute paths out of DOCX properties, so
+  -- builds of one commit in different directories are identical.
+  for _, key in ipairs({ "qmdbook", "qmdbook-diagnostics", "bibliography", "csl", "link-citations" }) do
+    doc.meta[key] = nil
+  end
   return doc
 end

@@ -1,4 +1,4 @@
-"""The committed evidence base itself: valid, PRISMA-consistent, and its search finds every benchmark."""
+"""The committed evidence base: valid, PRISMA-consistent, its search finds every benchmark."""
 
 from __future__ import annotations
 
