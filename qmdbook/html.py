@@ -277,7 +277,7 @@ def _fix_links(page: Page, id_to_page: dict[str, str], broken: list[str]) -> str
         if dest is None:
             broken.append(f"{page.path}→#{frag}")
             return m.group(0)
-        new = f"#{frag}" if dest == page.path else f"{dest}#{frag}"
+        new = f"#{frag}" if dest == page.path else f"{quote(dest)}#{frag}"
         return f"{m.group(1)}{html.escape(new)}{m.group(3)}"
 
     return _HREF.sub(fix, page.body)

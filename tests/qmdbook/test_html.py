@@ -470,3 +470,32 @@ def test_assets_are_well_formed() -> None:
     if node:
         check = subprocess.run([node, "--check", str(assets / "book.js")], capture_output=True)
         assert check.returncode == 0, check.stderr
+
+
+def test_book_without_preface_parts_or_chapter_list(tmp_path: Path) -> None:
+    """Pages the chapter list does not name still get a sidebar entry from their heading."""
+    src = tmp_path / "book.md"
+    src.write_text(
+        '# <span class="header-section-number">1</span> First {#sec-first}\n\nOne.\n\n'
+        '# <span class="header-section-number">2</span> Second {#sec-second}\n\n'
+        "See [first](#sec-first).\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    build_html(src, out, BookMeta(title="Tiny"), ["-f", "markdown"])
+    assert sorted(p.name for p in html_pages(out)) == [
+        "index.html",
+        "sec-first.html",
+        "sec-second.html",
+    ]
+    second = (out / "sec-second.html").read_text(encoding="utf-8")
+    assert (
+        '<span class="chapter-number">1</span> <span class="chapter-title">First</span>' in second
+    )
+    assert 'href="sec-second.html" aria-current="page"' in second
+    assert 'href="sec-first.html#sec-first"' in second
+    assert "data-number" not in second
+    assert "Download" not in second
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<h1 class="book-title">Tiny</h1>' in index
+    assert 'class="page-nav-next" href="sec-first.html"' in index
