@@ -20,6 +20,7 @@ FONTS_DIR = PACKAGE_DIR / "assets" / "fonts"
 
 # Lines of Typst source quoted around an error, enough to recognise the markdown it came from.
 _CONTEXT_LINES = 2
+_HEADER_TITLE_MAX = 60
 
 
 class PdfBuildError(ToolError):
@@ -59,7 +60,9 @@ def meta_literal(meta: BookMeta) -> str:
     lang, region = split_lang(meta.lang)
     fields = {
         "title": typst_string(meta.title),
-        "short-title": typst_string(meta.title),
+        # The running header pairs the chapter with the book's title; a long title would
+        # crowd the chapter out, so it is left out there.
+        "short-title": typst_string(meta.title if len(meta.title) <= _HEADER_TITLE_MAX else ""),
         "subtitle": typst_string(meta.subtitle),
         "authors": _typst_array(list(meta.authors)),
         "organisation": typst_string(meta.organisation),

@@ -235,3 +235,16 @@ def test_two_builds_are_identical(pdf_path, tmp_path):
     again = tmp_path / "again.pdf"
     build_pdf(FIXTURES / "book.md", again, META, pandoc_args())
     assert again.read_bytes() == pdf_path.read_bytes()
+
+
+def test_metadata_with_typst_syntax_is_literal(tmp_path):
+    book = tmp_path / "t.md"
+    book.write_text("# One\n\nText.\n", encoding="utf-8")
+    title = 'Care "at home" #1 \\ $x$ <lab> @cite *not bold*'
+    meta = BookMeta(title=title, authors=("O'Brien, S.",), organisation="A & B", lang="cy")
+    out = tmp_path / "t.pdf"
+    build_pdf(book, out, meta, ["-f", "markdown"])
+    reader = pypdf.PdfReader(out)
+    assert reader.metadata.title == title
+    assert reader.trailer["/Root"]["/Lang"] == "cy"
+    assert "#1" in reader.pages[0].extract_text()
