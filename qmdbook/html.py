@@ -293,7 +293,8 @@ def _resource_dirs(book_md: Path, pandoc_args: list[str]) -> list[Path]:
             value = pandoc_args[i + 1]
         if value:
             dirs += [Path(p) for p in re.split(r"[:;]", value) if p]
-    return [Path.cwd(), *dirs, book_md.parent]
+    # pandoc's own lookup order: the resource path (default: the working directory).
+    return [*(dirs or [Path.cwd()]), book_md.parent]
 
 
 def _localise_images(body: str, out_dir: Path, dirs: list[Path], written: list[Path]) -> str:
