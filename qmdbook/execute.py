@@ -55,8 +55,8 @@ _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 class ExecutionError(RuntimeError):
     """A cell (or inline expression) raised; the message starts with `file:line:`."""
 
-    def __init__(self, path: str, line: int, traceback: str):
-        super().__init__(f"{path}:{line}: error while executing cell\n{traceback}")
+    def __init__(self, path: str, line: int, traceback: str, what: str = "cell"):
+        super().__init__(f"{path}:{line}: error while executing {what}\n{traceback}")
         self.path, self.line, self.traceback = path, line, traceback
 
 
@@ -185,7 +185,9 @@ def execute_chapter(
             tags = cell.metadata.get("tags", [])
             if errors and "raises-exception" not in tags:
                 tb = strip_ansi("\n".join(errors[0].get("traceback", [])))
-                raise ExecutionError(doc.path, _error_location(doc, origin[i], tb), tb) from None
+                line = _error_location(doc, origin[i], tb)
+                what = "inline expression" if origin[i] and origin[i][0] == "inline" else "cell"
+                raise ExecutionError(doc.path, line, tb, what) from None
         raise ExecutionError(doc.path, 1, strip_ansi(str(exc))) from None
     except (CellTimeoutError, DeadKernelError) as exc:
         raise ExecutionError(doc.path, 1, f"kernel failed: {exc}") from None

@@ -111,6 +111,19 @@ def test_citations_and_reference_list(built):
     assert "Smith, J. and Jones, T. (2020)" in refs
 
 
+def test_pdf_and_docx_carry_the_same_numbering(built):
+    pypdf = pytest.importorskip("pypdf")
+    docx = pytest.importorskip("docx")
+    site = built[0] / "_site"
+    reader = pypdf.PdfReader(site / "fixture-book.pdf")
+    pdf_text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    doc = docx.Document(site / "fixture-book.docx")
+    docx_text = " ".join(p.text for p in doc.paragraphs).replace(NBSP, " ")
+    for text in (pdf_text, docx_text):
+        assert "Figure 2.1" in text and "Table A.1" in text and "Screening rule" in text
+        assert "(Brown, 2019, p. 12)" in text and "?@" not in text
+
+
 def test_callouts_of_every_kind(built):
     page = (built[0] / "_site" / "sec-methods.html").read_text(encoding="utf-8")
     for kind in ("note", "tip", "important", "warning", "caution"):
