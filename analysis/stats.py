@@ -1,0 +1,293 @@
+"""Counts over the included sources, and the small text helpers prose needs around them.
+
+Every count is taken from the charting of the included sources (one row per source), with the
+codebook giving the values and their order, so a change in the data changes every number.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from analysis import paths
+from analysis.codebook import Field, fields
+from analysis.errors import display
+from analysis.load import Evidence, _yaml, load_evidence
+from analysis.prisma import prisma_counts
+
+__all__ = [
+    "load_evidence",
+    "prisma_counts",
+    "n_included",
+    "n_searches",
+    "n_peer_reviewed",
+    "n_grey",
+    "counts",
+    "n_with",
+    "sources_with",
+    "cite",
+    "pct",
+    "n_of",
+    "label",
+    "short_label",
+    "year_range",
+    "n_undated",
+    "source_years",
+    "sorted_sources",
+    "n_countries_outside_uk",
+    "top_values",
+    "cooccurrence",
+    "definition_agreement",
+    "n_explicit",
+    "n_defining",
+]
+
+UNDATED = "n.d."
+# Country values that are the United Kingdom or one of its nations; every other named country is
+# "outside the UK". 'international' (several countries or none) names no country.
+UK_COUNTRIES = ("england", "uk", "scotland", "wales", "northern_ireland")
+NO_COUNTRY = ("international",)
+# The codebook has no parts of speech; labels that open with a proper noun keep their capital.
+_PROPER_STARTS = {"England", "United", "Scotland", "Wales", "Northern", "Canada", "Australia", "New"}
+# Ids whose parts are acronyms, so a short label built from the id reads "ICS/ICB", not "Ics icb".
+_ACRONYMS = {"uk", "usa", "ics", "icb", "edi", "nhs"}
+SHORT_LABEL_MAX = 40
+
+
+def coded_field(ev: Evidence, name: str) -> Field:
+    """The codebook field `name`, which must be coded (single or multi): typos fail loudly."""
+    by_name = {f.name: f for f in fields(ev.codebook)}
+    if name not in by_name:
+        raise ValueError(f"{name!r} is not a field of the codebook ({', '.join(by_name)})")
+    found = by_name[name]
+    if found.kind not in ("single", "multi"):
+        raise ValueError(f"{name!r} is a {found.kind} field; counts need a single or multi field")
+    return found
+
+
+def _check_values(f: Field, values: Iterable[str]) -> list[str]:
+    values = list(values)
+    unknown = [v for v in values if v not in f.values]
+    if unknown:
+        raise ValueError(
+            f"{', '.join(map(repr, unknown))} not a value of {f.name!r} ({', '.join(f.values)})"
+        )
+    return values
+
+
+def _value_sets(ev: Evidence, name: str) -> pd.Series:
+    """Per source (indexed by source_id), the set of codebook values in its cell."""
+    f = coded_field(ev, name)
+    cells = ev.charting.set_index("source_id")[name]
+    return cells.map(lambda cell: set(f.split(cell)))
+
+
+def n_included(ev: Evidence) -> int:
+    return len(ev.charting)
+
+
+def n_searches(ev: Evidence) -> int:
+    return len(ev.searches)
+
+
+def n_peer_reviewed(ev: Evidence) -> int:
+    return n_with(ev, "literature_type", "peer_reviewed")
+
+
+def n_grey(ev: Evidence) -> int:
+    return n_with(ev, "literature_type", "grey")
+
+
+def counts(ev: Evidence, field: str) -> pd.Series:
+    """Sources having each value of `field`, in codebook order, zeros kept."""
+    f = coded_field(ev, field)
+    sets = _value_sets(ev, field)
+    result = pd.Series(
+        [int(sum(value in s for s in sets)) for value in f.values],
+        index=pd.Index(f.values, name=field),
+        name="n",
+        dtype=int,
+    )
+    return result
+
+
+def _matching(ev: Evidence, field: str, values: tuple[str, ...]) -> list[str]:
+    f = coded_field(ev, field)
+    wanted = set(_check_values(f, values))
+    if not wanted:
+        raise ValueError(f"name at least one value of {field!r}")
+    sets = _value_sets(ev, field)
+    return [key for key, s in sets.items() if s & wanted]
+
+
+def n_with(ev: Evidence, field: str, *values: str) -> int:
+    """Sources whose `field` holds any of `values`."""
+    return len(_matching(ev, field, values))
+
+
+def sources_with(ev: Evidence, field: str, *values: str) -> list[str]:
+    """Their source_ids, by year (undated last) then key."""
+    return sorted_sources(ev, _matching(ev, field, values))
+
+
+def source_years(ev: Evidence) -> pd.Series:
+    """Year of each included source (Int64, <NA> where its record has no verified year)."""
+    year_of = dict(zip(ev.records["record_id"], ev.records["year"], strict=True))
+    years = [year_of.get(r, pd.NA) for r in ev.charting["record_id"]]
+    return pd.Series(years, index=ev.charting["source_id"].tolist(), dtype="Int64", name="year")
+
+
+def sorted_sources(ev: Evidence, keys: Iterable[str]) -> list[str]:
+    years = source_years(ev)
+
+    def order(key: str):
+        year = years.get(key, pd.NA)
+        return (1, 0, key) if pd.isna(year) else (0, int(year), key)
+
+    return sorted(keys, key=order)
+
+
+def year_text(year) -> str:
+    return UNDATED if pd.isna(year) else str(int(year))
+
+
+def cite(keys: Iterable[str] | str) -> str:
+    """Pandoc citation of the keys, '[@a; @b]'; '' when there are none."""
+    if isinstance(keys, str):
+        keys = [keys]
+    keys = list(keys)
+    return "[" + "; ".join(f"@{k}" for k in keys) + "]" if keys else ""
+
+
+def pct(n: int, total: int) -> str:
+    """Whole-number percentage, halves rounded up; a non-zero count never shows as 0%."""
+    if total <= 0:
+        raise ValueError(f"percentage of a total of {total}")
+    value = math.floor(100 * n / total + 0.5)
+    if n > 0 and value == 0:
+        return "<1%"
+    return f"{value}%"
+
+
+def n_of(n: int, total: int) -> str:
+    return f"{n} of {total} ({pct(n, total)})"
+
+
+def _codebook_label(ev_or_codebook, field: str, value: str) -> str:
+    codebook = ev_or_codebook.codebook if isinstance(ev_or_codebook, Evidence) else ev_or_codebook
+    spec = (codebook.get("fields") or {}).get(field)
+    if spec is None:
+        raise ValueError(f"{field!r} is not a field of the codebook")
+    values = spec.get("values") or {}
+    if value not in values:
+        raise ValueError(f"{value!r} is not a value of {field!r} ({', '.join(values)})")
+    return str(values[value])
+
+
+@functools.cache
+def _default_codebook() -> dict:
+    # label() takes no Evidence (prose calls it with a field and a value), so it reads the
+    # project's codebook once; callers holding another codebook pass it.
+    return _yaml(paths.CODEBOOK, display(paths.CODEBOOK))
+
+
+def label(field: str, value: str, codebook: dict | None = None) -> str:
+    """The codebook's label of a value, for the middle of a sentence."""
+    text = _codebook_label(codebook or _default_codebook(), field, value)
+    first = text.split()[0] if text.split() else ""
+    if first in _PROPER_STARTS or (len(first) > 1 and first[:2].isupper()):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def short_label(field: str, value: str, codebook: dict | None = None) -> str:
+    """A label short enough for an axis or a table cell, still in the codebook's words.
+
+    The label before its parenthesis where that is short; otherwise the value's id in words,
+    which the codebook chose to be a fair name for the value.
+    """
+    text = _codebook_label(codebook or _default_codebook(), field, value)
+    head = text.split(" (")[0].strip()
+    if len(head) <= SHORT_LABEL_MAX:
+        return head
+    words = value.split("_")
+    if all(w in _ACRONYMS for w in words):
+        return "/".join(w.upper() for w in words)
+    text = " ".join(w.upper() if w in _ACRONYMS else w for w in words)
+    return text[:1].upper() + text[1:]
+
+
+def year_range(ev: Evidence) -> tuple[int, int]:
+    years = source_years(ev).dropna()
+    if years.empty:
+        raise ValueError("no included source has a verified year")
+    return int(years.min()), int(years.max())
+
+
+def n_undated(ev: Evidence) -> int:
+    return int(source_years(ev).isna().sum())
+
+
+def n_countries_outside_uk(ev: Evidence) -> int:
+    """Distinct country values, other than the UK's and 'international', among the sources."""
+    c = counts(ev, "country")
+    return int(sum(1 for v, n in c.items() if n > 0 and v not in UK_COUNTRIES + NO_COUNTRY))
+
+
+def top_values(ev: Evidence, field: str, k: int = 3) -> list[tuple[str, int]]:
+    """The k most frequent values as (prose label, count); ties keep codebook order."""
+    c = counts(ev, field)
+    c = c[c > 0].sort_values(ascending=False, kind="stable")
+    return [(label(field, v, ev.codebook), int(n)) for v, n in c.head(k).items()]
+
+
+def cooccurrence(ev: Evidence, field_a: str, field_b: str) -> pd.DataFrame:
+    """Sources having value a (rows) and value b (columns), codebook order, zeros kept."""
+    fa, fb = coded_field(ev, field_a), coded_field(ev, field_b)
+    sets_a, sets_b = _value_sets(ev, field_a), _value_sets(ev, field_b)
+    table = pd.DataFrame(0, index=pd.Index(fa.values, name=field_a), columns=list(fb.values))
+    table.columns.name = field_b
+    for key in sets_a.index:
+        for a in sets_a[key]:
+            for b in sets_b[key]:
+                table.loc[a, b] += 1
+    return table.astype(int)
+
+
+DEFINING = ("explicit", "implicit")
+
+
+def n_explicit(ev: Evidence) -> int:
+    return n_with(ev, "definition", "explicit")
+
+
+def n_defining(ev: Evidence) -> int:
+    """Sources that define or describe systems leadership (explicitly or implicitly)."""
+    return n_with(ev, "definition", *DEFINING)
+
+
+def definition_agreement(ev: Evidence) -> pd.DataFrame:
+    """Per definition theme: sources defining the concept that use it, and their share.
+
+    The share is of the sources that define or describe systems leadership, so a theme shared
+    by most of them marks agreement and a spread of low shares marks its absence.
+    """
+    f = coded_field(ev, "definition_themes")
+    defining = set(sources_with(ev, "definition", *DEFINING))
+    sets = _value_sets(ev, "definition_themes")
+    total = len(defining)
+    rows = []
+    for value in f.values:
+        n = int(sum(value in s for key, s in sets.items() if key in defining))
+        rows.append(
+            {
+                "theme": value,
+                "label": short_label("definition_themes", value, ev.codebook),
+                "n": n,
+                "share": n / total if total else 0.0,
+            }
+        )
+    return pd.DataFrame(rows).set_index("theme")
