@@ -1,0 +1,86 @@
+"""`python -m qmdbook.benchmark`: time the builds an author waits for, on a copy of the project.
+
+Prints a cold build (empty cache), a rebuild with no change, a rebuild after a one-line prose edit,
+and the size of what was built. Times are wall-clock on this machine; run it twice to see noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from .build import build
+from .config import load_config
+
+
+def _copy_tracked(project: Path, target: Path) -> None:
+    """Only what git tracks: a benchmark of a fresh clone, not of local caches."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=project, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    for name in filter(None, files):
+        src, dst = project / name.decode(), target / name.decode()
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst)
+    # The build dates the book from git; give the copy the same history head.
+    shutil.copytree(project / ".git", target / ".git")
+
+
+def _prose_edit(project: Path) -> Path:
+    """Append a sentence to the first chapter with prose: an edit that must execute no cell."""
+    path = project / load_config(project).entries[0].source
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added by the benchmark.\n")
+    return path
+
+
+def _timed(project: Path, formats: list[str] | None) -> tuple[float, object]:
+    start = time.perf_counter()
+    report = build(project, formats=formats, log=lambda _msg: None)
+    return time.perf_counter() - start, report
+
+
+def _pdf_pages(site: Path) -> int | None:
+    from pypdf import PdfReader
+
+    pdfs = sorted(site.glob("*.pdf"))
+    return len(PdfReader(pdfs[0]).pages) if pdfs else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--project", type=Path, default=Path("."))
+    parser.add_argument("--to", default=None, help="formats, e.g. html,pdf (default: all)")
+    args = parser.parse_args(argv)
+    formats = args.to.split(",") if args.to else None
+
+    with tempfile.TemporaryDirectory(prefix="qmdbook-bench-") as tmp:
+        project = Path(tmp) / "project"
+        _copy_tracked(args.project.resolve(), project)
+        rows = []
+        seconds, report = _timed(project, formats)
+        rows.append(("cold build (empty cache)", seconds, report))
+        seconds, report = _timed(project, formats)
+        rows.append(("rebuild, no change", seconds, report))
+        _prose_edit(project)
+        seconds, report = _timed(project, formats)
+        rows.append(("rebuild after a one-line prose edit", seconds, report))
+
+        print(f"{'build':40} {'seconds':>8} {'chapters run':>13} {'cells run':>10}")
+        for name, secs, rep in rows:
+            ran = len(rep.executed_chapters)
+            print(f"{name:40} {secs:8.1f} {ran:13d} {rep.executed_cells:10d}")
+        site = report.output_dir
+        pages = len(list(site.glob("*.html")))
+        print(f"HTML pages: {pages}")
+        pdf_pages = _pdf_pages(site)
+        if pdf_pages is not None:
+            print(f"PDF pages: {pdf_pages}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
