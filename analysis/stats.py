@@ -51,7 +51,16 @@ UNDATED = "n.d."
 UK_COUNTRIES = ("england", "uk", "scotland", "wales", "northern_ireland")
 NO_COUNTRY = ("international",)
 # The codebook has no parts of speech; labels that open with a proper noun keep their capital.
-_PROPER_STARTS = {"England", "United", "Scotland", "Wales", "Northern", "Canada", "Australia", "New"}
+_PROPER_STARTS = {
+    "England",
+    "United",
+    "Scotland",
+    "Wales",
+    "Northern",
+    "Canada",
+    "Australia",
+    "New",
+}
 # Ids whose parts are acronyms, so a short label built from the id reads "ICS/ICB", not "Ics icb".
 _ACRONYMS = {"uk", "usa", "ics", "icb", "edi", "nhs"}
 SHORT_LABEL_MAX = 40
