@@ -1,0 +1,242 @@
+"""Gaps (data/gaps.yml) measured on the charted sources, and the evidence gap map.
+
+A gap is an area that fewer included sources address than the file's one threshold; what
+'addressing' means is written per gap in the file, so the judgement can be read and argued with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis import paths
+from analysis.csvio import decode_utf8
+from analysis.errors import EvidenceError, Problem, display
+from analysis.load import Evidence
+from analysis.stats import coded_field, n_included, n_of, n_with, pct, short_label, sources_with
+
+__all__ = ["load_gaps", "gap_table", "gap_count", "gap_sources", "is_gap", "gap_map", "tbl_gap_map"]
+
+GAP_KEYS = ("label", "question", "description", "measure", "threshold_note")
+
+
+@dataclass(frozen=True)
+class YamlFile:
+    """A YAML mapping with the line each key path starts on, for problems that name lines."""
+
+    content: dict
+    lines: dict[tuple, int]
+    name: str
+
+    def line(self, *keys) -> int | None:
+        while keys and keys not in self.lines:
+            keys = keys[:-1]  # the nearest enclosing key that exists
+        return self.lines.get(keys)
+
+
+def read_yaml(path: Path) -> YamlFile:
+    name = display(path)
+    if not Path(path).exists():
+        raise EvidenceError([Problem(name, None, None, "file not found")])
+    text = decode_utf8(Path(path).read_bytes(), name)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        content = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise EvidenceError([Problem(name, line, None, f"malformed YAML: {err}")]) from None
+    if not isinstance(content, dict):
+        raise EvidenceError([Problem(name, 1, None, "expected a mapping at the top level")])
+    lines: dict[tuple, int] = {}
+
+    def walk(n, prefix: tuple) -> None:
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                path = (*prefix, key.value)
+                lines[path] = key.start_mark.line + 1
+                walk(value, path)
+
+    walk(node, ())
+    return YamlFile(content, lines, name)
+
+
+def measure_problems(f: YamlFile, where: tuple, measure, ev: Evidence) -> list[Problem]:
+    """Faults in a {field, values} measure: the field must be coded and the values its own."""
+    field_name = ".".join(map(str, where))
+    if not isinstance(measure, dict) or "field" not in measure:
+        return [Problem(f.name, f.line(*where), field_name, "needs {field, values}")]
+    try:
+        coded = coded_field(ev, measure["field"])
+    except ValueError as err:
+        return [Problem(f.name, f.line(*where), f"{field_name}.field", str(err))]
+    values = measure.get("values")
+    if not isinstance(values, list) or not values:
+        return [Problem(f.name, f.line(*where), f"{field_name}.values", "name at least one value")]
+    return [
+        Problem(
+            f.name,
+            f.line(*where),
+            f"{field_name}.values",
+            f"{v!r} is not a value of {coded.name} ({', '.join(coded.values)})",
+        )
+        for v in values
+        if v not in coded.values
+    ]
+
+
+def _row_problems(f: YamlFile, row, ev: Evidence) -> list[Problem]:
+    """A gap-map row is a whole coded field (one row per value) or chosen values with a label."""
+    where = ("gap_map", "rows")
+    if not isinstance(row, dict) or "field" not in row:
+        return [Problem(f.name, f.line(*where), "gap_map.rows", "each row needs a field")]
+    if "values" not in row:
+        try:
+            coded_field(ev, row["field"])
+        except ValueError as err:
+            return [Problem(f.name, f.line(*where), "gap_map.rows.field", str(err))]
+        return []
+    found = measure_problems(f, where, row, ev)
+    if not row.get("label"):
+        found.append(
+            Problem(f.name, f.line(*where), "gap_map.rows", "a row with values needs a label")
+        )
+    return found
+
+
+def load_gaps(ev: Evidence, path: Path = paths.GAPS) -> dict:
+    """The validated gaps file: every fault in it at once, each with its line."""
+    f = read_yaml(path)
+    problems: list[Problem] = []
+    share = (f.content.get("threshold") or {}).get("gap_below")
+    if not isinstance(share, int | float) or not 0 < share <= 1:
+        problems.append(
+            Problem(f.name, f.line("threshold"), "threshold.gap_below", "needs a share in (0, 1]")
+        )
+    questions = (ev.protocol or {}).get("review_questions") or {}
+    gaps = f.content.get("gaps")
+    if not isinstance(gaps, dict) or not gaps:
+        problems.append(Problem(f.name, f.line("gaps"), "gaps", "defines no gaps"))
+        gaps = {}
+    for gap_id, spec in gaps.items():
+        if not isinstance(spec, dict):
+            problems.append(Problem(f.name, f.line("gaps", gap_id), gap_id, "needs a mapping"))
+            continue
+        for key in GAP_KEYS:
+            if not spec.get(key):
+                problems.append(
+                    Problem(f.name, f.line("gaps", gap_id), f"{gap_id}.{key}", "is missing")
+                )
+        if spec.get("question") and spec["question"] not in questions:
+            problems.append(
+                Problem(
+                    f.name,
+                    f.line("gaps", gap_id, "question"),
+                    f"{gap_id}.question",
+                    f"{spec['question']!r} is not a review question of the protocol",
+                )
+            )
+        if "measure" in spec:
+            problems += measure_problems(f, ("gaps", gap_id, "measure"), spec["measure"], ev)
+    for row in (f.content.get("gap_map") or {}).get("rows") or []:
+        problems += _row_problems(f, row, ev)
+    for column in (f.content.get("gap_map") or {}).get("columns") or []:
+        try:
+            coded_field(ev, column)
+        except ValueError as err:
+            problems.append(
+                Problem(f.name, f.line("gap_map", "columns"), "gap_map.columns", str(err))
+            )
+    if problems:
+        raise EvidenceError(problems)
+    return f.content
+
+
+def _gap(ev: Evidence, gap_id: str, path: Path) -> tuple[dict, dict]:
+    content = load_gaps(ev, path)
+    if gap_id not in content["gaps"]:
+        raise ValueError(
+            f"{gap_id!r} is not a gap in {display(path)} ({', '.join(content['gaps'])})"
+        )
+    return content, content["gaps"][gap_id]
+
+
+def gap_sources(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> list[str]:
+    """Sources that address the area, by year then key."""
+    _, spec = _gap(ev, gap_id, path)
+    return sources_with(ev, spec["measure"]["field"], *spec["measure"]["values"])
+
+
+def gap_count(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> int:
+    _, spec = _gap(ev, gap_id, path)
+    return n_with(ev, spec["measure"]["field"], *spec["measure"]["values"])
+
+
+def is_gap(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> bool:
+    content, _ = _gap(ev, gap_id, path)
+    total = n_included(ev)
+    return total == 0 or gap_count(ev, gap_id, path) / total < content["threshold"]["gap_below"]
+
+
+def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
+    """Gap | Sources addressing it (n of N) | Peer-reviewed among them | Evidence note."""
+    content = load_gaps(ev, path)
+    total = n_included(ev)
+    bar = pct(round(100 * content["threshold"]["gap_below"]), 100)
+    peer = set(sources_with(ev, "literature_type", "peer_reviewed"))
+    rows = []
+    for gap_id, spec in content["gaps"].items():
+        found = gap_sources(ev, gap_id, path)
+        verdict = (
+            f"Gap: under {bar} of sources"
+            if is_gap(ev, gap_id, path)
+            else f"Not a gap by count: {bar} or more of sources"
+        )
+        rows.append(
+            {
+                "Gap": spec["label"],
+                "Sources addressing it": n_of(len(found), total),
+                "Peer-reviewed among them": sum(k in peer for k in found),
+                "Evidence note": f"{verdict}. {' '.join(str(spec['threshold_note']).split())}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _map_rows(ev: Evidence, content: dict) -> list[tuple[str, set[str]]]:
+    """(label, sources) for each row of the gap map."""
+    rows = []
+    for row in content["gap_map"]["rows"]:
+        field = row["field"]
+        if row.get("values"):
+            rows.append((row["label"], set(sources_with(ev, field, *row["values"]))))
+        else:
+            for value in coded_field(ev, field).values:
+                label = short_label(field, value, ev.codebook)
+                rows.append((label, set(sources_with(ev, field, value))))
+    return rows
+
+
+def gap_map(ev: Evidence, by: str = "system_level", path: Path = paths.GAPS) -> pd.DataFrame:
+    """Sources in each cell: rows from gaps.yml, one column per value of `by` (codebook order)."""
+    content = load_gaps(ev, path)
+    column_field = coded_field(ev, by)
+    columns = {
+        short_label(by, v, ev.codebook): set(sources_with(ev, by, v)) for v in column_field.values
+    }
+    rows = _map_rows(ev, content)
+    table = pd.DataFrame(
+        [[len(s & c) for c in columns.values()] for _, s in rows],
+        index=pd.Index([name for name, _ in rows], name="Evidence on"),
+        columns=list(columns),
+        dtype=int,
+    )
+    return table
+
+
+def tbl_gap_map(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
+    """The gap map by system level as a table; 0 marks an empty cell."""
+    return gap_map(ev, "system_level", path).reset_index()
