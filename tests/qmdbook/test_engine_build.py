@@ -204,3 +204,25 @@ def test_unknown_cell_option_fails_only_when_strict(built, tmp_path):
         build(root, ["html"], strict=True, engine="builtin", log=quiet)
     report = build(root, ["html"], engine="builtin", log=quiet)
     assert "chapters/appendix.qmd:5: unknown cell option 'colour'" in report.diagnostics
+
+
+def test_figures_carry_alt_text_and_downloads_exist(built):
+    site = built[0] / "_site"
+    page = (site / "sec-results.html").read_text(encoding="utf-8")
+    images = re.findall(r"<img\b[^>]*>", page)
+    assert images and all(re.search(r'\balt="[^"]{10,}"', tag) for tag in images), images
+    for page in site.glob("*.html"):
+        for href in re.findall(r'href="([^"#:]+\.(?:pdf|docx))"', page.read_text(encoding="utf-8")):
+            assert (site / href).is_file(), f"{page.name} links to missing {href}"
+
+
+def test_search_index_holds_every_chapter(built):
+    import json
+
+    site = built[0] / "_site"
+    entries = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    pages = {entry["page"] for entry in entries}
+    chapters = {p.name for p in site.glob("sec-*.html")}
+    assert chapters <= pages, chapters - pages
+    text = " ".join(entry["text"] for entry in entries)
+    assert "The search covered 4 sources." in text  # an inline expression's value is searchable
