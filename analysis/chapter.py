@@ -5,16 +5,28 @@ Chapters never read files or build paths; everything they show comes through the
 
 from __future__ import annotations
 
-from analysis import searches, stats, tables
+# Modules under private names: `summary_findings` is also a function re-exported below.
+from analysis import gaps as _gaps
+from analysis import recommendations as _recommendations
+from analysis import searches as _searches
+from analysis import stats as _stats
+from analysis import summary_findings as _summary_findings
+from analysis import tables as _tables
 from analysis.benchmarks import benchmark_hits, load_benchmarks
+from analysis.gaps import *  # noqa: F403
+from analysis.recommendations import *  # noqa: F403
 from analysis.searches import *  # noqa: F403
 from analysis.stats import *  # noqa: F403
+from analysis.summary_findings import *  # noqa: F403
 from analysis.tables import *  # noqa: F403
 
 __all__ = [
-    *stats.__all__,
-    *searches.__all__,
-    *tables.__all__,
+    *_stats.__all__,
+    *_searches.__all__,
+    *_tables.__all__,
+    *_gaps.__all__,
+    *_summary_findings.__all__,
+    *_recommendations.__all__,
     "benchmark_hits",
     "load_benchmarks",
 ]
