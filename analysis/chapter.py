@@ -6,6 +6,7 @@ Chapters never read files or build paths; everything they show comes through the
 from __future__ import annotations
 
 # Modules under private names: `summary_findings` is also a function re-exported below.
+from analysis import figures as _figures
 from analysis import gaps as _gaps
 from analysis import recommendations as _recommendations
 from analysis import searches as _searches
@@ -13,6 +14,7 @@ from analysis import stats as _stats
 from analysis import summary_findings as _summary_findings
 from analysis import tables as _tables
 from analysis.benchmarks import benchmark_hits, load_benchmarks
+from analysis.figures import *  # noqa: F403
 from analysis.gaps import *  # noqa: F403
 from analysis.recommendations import *  # noqa: F403
 from analysis.searches import *  # noqa: F403
@@ -27,6 +29,7 @@ __all__ = [
     *_gaps.__all__,
     *_summary_findings.__all__,
     *_recommendations.__all__,
+    *_figures.__all__,
     "benchmark_hits",
     "load_benchmarks",
 ]

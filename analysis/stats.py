@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -223,6 +224,9 @@ def short_label(field: str, value: str, codebook: dict | None = None) -> str:
     if len(head) <= SHORT_LABEL_MAX:
         return head
     words = value.split("_")
+    pair = len(words) == 2 and re.match(rf"{words[0]},? (and )?{words[1]}\b", head, re.IGNORECASE)
+    if pair:  # 'Voluntary, community and ...' reads 'Voluntary and community', not the bare id
+        return f"{head[: len(words[0])]} and {words[1]}"
     if all(w in _ACRONYMS for w in words):
         return "/".join(w.upper() for w in words)
     text = " ".join(w.upper() if w in _ACRONYMS else w for w in words)
