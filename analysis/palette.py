@@ -59,7 +59,11 @@ def styled(make):
     @functools.wraps(make)
     def wrapper(*args, **kwargs):
         with mpl.rc_context(STYLE):
-            return make(*args, **kwargs)
+            fig = make(*args, **kwargs)
+        # Ticks made later, at draw time, would take whatever style is then in force.
+        for ax in fig.axes:
+            ax.tick_params(labelsize=STYLE["xtick.labelsize"], colors=STYLE["xtick.color"])
+        return fig
 
     return wrapper
 
