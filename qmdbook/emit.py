@@ -194,15 +194,20 @@ class _Emitter:
                 if "image/png" in data or "image/svg+xml" in data:
                     figures.append(self.write_figure(cell, data, len(figures) + 1))
                 elif "text/markdown" in data:
-                    blocks.append(data["text/markdown"].strip())
+                    markdown = data["text/markdown"].strip()
+                    # Quarto captions a pipe table from a tbl- cell as it does an HTML one.
+                    if _is_pipe_table(markdown) and label.startswith("tbl-") and not table_done:
+                        table_done = True
+                        blocks.append(self.table_block(cell, markdown))
+                    else:
+                        blocks.append(markdown)
                 elif "text/html" in data and not asis:
                     table = html_table_to_markdown(data["text/html"])
                     if table is None:
                         blocks.append(f"```{{=html}}\n{data['text/html'].strip()}\n```")
                     elif label.startswith("tbl-") and not table_done:
                         table_done = True
-                        caption = _caption_inline(self.opt(cell, "tbl-cap") or "")
-                        blocks.append(f"::: {{#{label}}}\n{table}\n\n: {caption}\n:::")
+                        blocks.append(self.table_block(cell, table))
                     else:
                         blocks.append(table)
                 elif "text/html" in data:
@@ -213,6 +218,10 @@ class _Emitter:
         if figures:
             blocks.insert(0, self.figure_block(cell, figures))
         return blocks
+
+    def table_block(self, cell: Cell, table: str) -> str:
+        caption = _caption_inline(self.opt(cell, "tbl-cap") or "")
+        return f"::: {{#{cell.label}}}\n{table}\n\n: {caption}\n:::"
 
     def write_figure(self, cell: Cell, data: dict, n: int) -> str:
         name = f"{self.ctx.stem}-{cell.label or f'cell{cell.index + 1}'}-{n}"
@@ -245,6 +254,11 @@ class _Emitter:
                 return f"::: {{#{label}}}\n{images}\n:::"
             return f"::: {{#{label}}}\n{images}\n\n{caption}\n:::"
         return images
+
+
+def _is_pipe_table(markdown: str) -> bool:
+    lines = markdown.splitlines()
+    return len(lines) >= 2 and lines[0].lstrip().startswith("|") and set(lines[1]) <= set("|:- ")
 
 
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")

@@ -73,6 +73,29 @@ def test_labelled_table_cell_gets_div_id_and_caption(tmp_path):
     assert table["c"][1][1][0]["c"][0] == {"t": "Str", "c": "Shares"}
 
 
+def test_labelled_markdown_table_gets_div_id_caption_and_keeps_citations(tmp_path):
+    doc = parse_qmd('```{python}\n#| label: tbl-m\n#| tbl-cap: "Sources"\nmd\n```\n', "c.qmd")
+    pipe = "| Source | n |\n|:--|--:|\n| [@smith2020] | 3 |"
+    result = ChapterResult(
+        cells={0: [{"output_type": "display_data", "data": {"text/markdown": pipe}}]}
+    )
+    md = emit_chapter(doc, result, ctx(tmp_path, echo=False))
+    blocks = pandoc_json(md)["blocks"]
+    assert blocks[0]["t"] == "Div" and blocks[0]["c"][0][0] == "tbl-m"
+    table = blocks[0]["c"][1][0]
+    assert table["t"] == "Table"
+    assert table["c"][1][1][0]["c"][0] == {"t": "Str", "c": "Sources"}
+    assert '"Cite"' in json.dumps(table), "markdown in cells is parsed, so citations work"
+
+
+def test_unlabelled_markdown_output_passes_through(tmp_path):
+    doc = parse_qmd("```{python}\nmd\n```\n", "c.qmd")
+    output = {"output_type": "display_data", "data": {"text/markdown": "| a |\n|--|\n| 1 |"}}
+    result = ChapterResult(cells={0: [output]})
+    md = emit_chapter(doc, result, ctx(tmp_path, echo=False))
+    assert pandoc_json(md)["blocks"][0]["t"] == "Table"
+
+
 def test_figure_written_and_wrapped_with_alt(tmp_path):
     src = '```{python}\n#| label: fig-p\n#| fig-cap: "A plot"\n#| fig-alt: "Bars"\nplot()\n```\n'
     doc = parse_qmd(src, "c.qmd")
