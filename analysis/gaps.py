@@ -72,14 +72,14 @@ def measure_problems(f: YamlFile, where: tuple, measure, ev: Evidence) -> list[P
     try:
         coded = coded_field(ev, measure["field"])
     except ValueError as err:
-        return [Problem(f.name, f.line(*where), f"{field_name}.field", str(err))]
+        return [Problem(f.name, f.line(*where, "field"), f"{field_name}.field", str(err))]
     values = measure.get("values")
     if not isinstance(values, list) or not values:
-        return [Problem(f.name, f.line(*where), f"{field_name}.values", "name at least one value")]
+        return [Problem(f.name, f.line(*where, "values"), f"{field_name}.values", "names no value")]
     return [
         Problem(
             f.name,
-            f.line(*where),
+            f.line(*where, "values"),
             f"{field_name}.values",
             f"{v!r} is not a value of {coded.name} ({', '.join(coded.values)})",
         )
@@ -128,14 +128,14 @@ def load_gaps(ev: Evidence, path: Path = paths.GAPS) -> dict:
         for key in GAP_KEYS:
             if not spec.get(key):
                 problems.append(
-                    Problem(f.name, f.line("gaps", gap_id), f"{gap_id}.{key}", "is missing")
+                    Problem(f.name, f.line("gaps", gap_id), f"gaps.{gap_id}.{key}", "is missing")
                 )
         if spec.get("question") and spec["question"] not in questions:
             problems.append(
                 Problem(
                     f.name,
                     f.line("gaps", gap_id, "question"),
-                    f"{gap_id}.question",
+                    f"gaps.{gap_id}.question",
                     f"{spec['question']!r} is not a review question of the protocol",
                 )
             )

@@ -32,10 +32,10 @@ def _problems(f: YamlFile, ev: Evidence) -> list[Problem]:
     for fid, spec in findings.items():
         where = ("findings", fid)
         if not isinstance(spec, dict):
-            found.append(Problem(f.name, f.line(*where), fid, "needs a mapping"))
+            found.append(Problem(f.name, f.line(*where), f"findings.{fid}", "needs a mapping"))
             continue
         found += [
-            Problem(f.name, f.line(*where), f"{fid}.{k}", "is missing")
+            Problem(f.name, f.line(*where), f"findings.{fid}.{k}", "is missing")
             for k in KEYS
             if spec.get(k) in (None, "")
         ]
@@ -45,7 +45,10 @@ def _problems(f: YamlFile, ev: Evidence) -> list[Problem]:
         if claim is not None and claim not in CLAIMS:
             found.append(
                 Problem(
-                    f.name, f.line(*where, "claim"), f"{fid}.claim", f"{claim!r} not in {CLAIMS}"
+                    f.name,
+                    f.line(*where, "claim"),
+                    f"findings.{fid}.claim",
+                    f"{claim!r} not in {CLAIMS}",
                 )
             )
         bars = [spec.get("supported"), spec.get("partly")]
@@ -57,14 +60,19 @@ def _problems(f: YamlFile, ev: Evidence) -> list[Problem]:
                     Problem(
                         f.name,
                         f.line(*where, "supported"),
-                        f"{fid}.supported",
+                        f"findings.{fid}.supported",
                         "thresholds must be shares in [0, 1], and for a scarce claim "
                         "supported <= partly (for a common claim supported >= partly)",
                     )
                 )
         elif spec.get("supported") is not None and spec.get("partly") is not None:
             found.append(
-                Problem(f.name, f.line(*where, "supported"), fid, "thresholds must be numbers")
+                Problem(
+                    f.name,
+                    f.line(*where, "supported"),
+                    f"findings.{fid}",
+                    "thresholds must be numbers",
+                )
             )
     return found
 
