@@ -163,7 +163,8 @@ def test_findings_file_faults(ev, findings):
     with pytest.raises(EvidenceError) as caught:
         summary_findings(ev.load(), findings)
     text = str(caught.value)
-    assert f"summary_findings.yml:{_line_of(findings, 'supported: 0.5')}: findings.rare.supported" in text
+    bar_line = _line_of(findings, "supported: 0.5")
+    assert f"summary_findings.yml:{bar_line}: findings.rare.supported" in text
     assert f"summary_findings.yml:{_line_of(findings, 'frequent')}: findings.many.claim" in text
 
 
