@@ -7,11 +7,13 @@ notebook shows each figure once. Titles are left to the chapter's captions.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from analysis import paths
 from analysis.codebook import fields
 from analysis.gaps import gap_map
 from analysis.load import Evidence
@@ -249,14 +251,14 @@ def fig_cooccurrence(ev: Evidence) -> Figure:
 
 
 @styled
-def fig_gap_map(ev: Evidence) -> Figure:
+def fig_gap_map(ev: Evidence, path: Path = paths.GAPS) -> Figure:
     """Evidence gap map: rows from data/gaps.yml; by system level (top) and study design (bottom).
 
     Empty cells are hatched and carry a '0', so an absence cannot be read as a pale count.
     """
     panels = [
-        ("system_level", gap_map(ev, "system_level")),
-        ("study_design", gap_map(ev, "study_design")),
+        ("system_level", gap_map(ev, "system_level", path)),
+        ("study_design", gap_map(ev, "study_design", path)),
     ]
     rows = len(panels[0][1])
     fig = Figure(figsize=(WIDTH, 3.4 + 0.42 * rows * 2), layout="constrained")
