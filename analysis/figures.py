@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 SOURCES = "Included sources"
-LABEL_WIDTH = 36  # characters per line of a category label (about 2.3 in at 8.5 pt)
+LABEL_WIDTH = 38  # characters per line of a category label (about 2.4 in at 8.5 pt)
 
 
 def _field_label(ev: Evidence, name: str) -> str:
@@ -236,12 +236,12 @@ def _grid(ax, table, column_labels, row_labels, hatch_empty: bool) -> None:
 def fig_cooccurrence(ev: Evidence) -> Figure:
     """Dimensions (rows) by system level (columns): sources having both, counts in cells."""
     table = cooccurrence(ev, "dimensions", "system_level")
-    fig = Figure(figsize=(WIDTH, 2.9), layout="constrained")
+    fig = Figure(figsize=(WIDTH, 3.5), layout="constrained")
     ax = fig.add_subplot()
     _grid(
         ax,
         table,
-        _wrapped(ev, "system_level", table.columns, 16),
+        [short_label("system_level", v, ev.codebook) for v in table.columns],
         _wrapped(ev, "dimensions", table.index),
         hatch_empty=False,
     )

@@ -224,7 +224,7 @@ def short_label(field: str, value: str, codebook: dict | None = None) -> str:
     if len(head) <= SHORT_LABEL_MAX:
         return head
     words = value.split("_")
-    pair = len(words) == 2 and re.match(rf"{words[0]},? (and )?{words[1]}\b", head, re.IGNORECASE)
+    pair = len(words) == 2 and re.match(rf"{words[0]}(,| and) {words[1]}\b", head, re.IGNORECASE)
     if pair:  # 'Voluntary, community and ...' reads 'Voluntary and community', not the bare id
         return f"{head[: len(words[0])]} and {words[1]}"
     if all(w in _ACRONYMS for w in words):
