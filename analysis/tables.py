@@ -55,7 +55,9 @@ def md_escape(text: str) -> str:
 
 
 def _cell(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if isinstance(value, list | tuple | set):
+        value = "; ".join(map(str, value))
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     text = " ".join(str(value).split())  # newlines would end the row
     return text.replace("|", r"\|")

@@ -128,3 +128,10 @@ def test_summary_and_recommendation_tables(ev, analysis_files):  # noqa: F811
     assert icb["Audience"].tolist() == ["Integrated care boards"]
     with pytest.raises(ValueError):
         tbl_recommendations(e, "nobody", analysis_files / "recommendations.csv")
+
+
+def test_md_table_cells_from_lists_and_missing_values():
+    df = pd.DataFrame({"values": [["a", "b"], None], "n": [1.0, float("nan")]})
+    lines = md_table(df).data.strip().split("\n")
+    assert lines[2] == "| a; b | 1.0 |"
+    assert lines[3] == "|  |  |"
