@@ -64,14 +64,14 @@ def lock(session: nox.Session) -> None:
 
 @nox.session
 def validate(session: nox.Session) -> None:
-    """Check every data file, the codebook and the bibliography; report problems by file, row and field."""
+    """Check the data, codebook and bibliography; report problems by file, row and field."""
     install(session)
     session.run("python", "-m", "analysis.validate")
 
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the review as web site, PDF and DOCX (pass `-- --engine=quarto|builtin` to force one)."""
+    """Build the review as web site, PDF and DOCX (`-- --engine=quarto|builtin` forces one)."""
     render(session)
 
 
@@ -103,7 +103,7 @@ def preview(session: nox.Session) -> None:
 
 @nox.session(name="import")
 def import_(session: nox.Session) -> None:
-    """Import a search export (RIS or BibTeX) into the records: `nox -s import -- FILE --search-id S..`."""
+    """Import a RIS or BibTeX search export: `nox -s import -- FILE --search-id S501 ...`."""
     install(session)
     session.run("slr-import", *session.posargs)
 

@@ -31,7 +31,7 @@ def typst_version() -> str:
 
 
 def run_pandoc(args: list[str], cwd: Path | None = None, stdin: str | None = None) -> str:
-    """Run pandoc with `args`; return stdout (warnings go to stderr and are returned via ToolError only on failure)."""
+    """Run pandoc with `args` and return stdout; a failure raises ToolError carrying stderr."""
     proc = subprocess.run(
         [pandoc_path(), *args], cwd=cwd, input=stdin, capture_output=True, text=True
     )
