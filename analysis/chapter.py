@@ -8,6 +8,7 @@ from __future__ import annotations
 # Modules under private names: `summary_findings` is also a function re-exported below.
 from analysis import figures as _figures
 from analysis import gaps as _gaps
+from analysis import provenance as _provenance
 from analysis import recommendations as _recommendations
 from analysis import searches as _searches
 from analysis import stats as _stats
@@ -16,6 +17,7 @@ from analysis import tables as _tables
 from analysis.benchmarks import benchmark_hits, load_benchmarks
 from analysis.figures import *  # noqa: F403
 from analysis.gaps import *  # noqa: F403
+from analysis.provenance import *  # noqa: F403
 from analysis.recommendations import *  # noqa: F403
 from analysis.searches import *  # noqa: F403
 from analysis.stats import *  # noqa: F403
@@ -30,6 +32,7 @@ __all__ = [
     *_summary_findings.__all__,
     *_recommendations.__all__,
     *_figures.__all__,
+    *_provenance.__all__,
     "benchmark_hits",
     "load_benchmarks",
 ]

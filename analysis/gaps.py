@@ -18,7 +18,17 @@ from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
 from analysis.stats import coded_field, n_included, n_of, n_with, pct, short_label, sources_with
 
-__all__ = ["load_gaps", "gap_table", "gap_count", "gap_sources", "is_gap", "gap_map", "tbl_gap_map"]
+__all__ = [
+    "load_gaps",
+    "gap_table",
+    "gap_count",
+    "gap_sources",
+    "is_gap",
+    "gaps_found",
+    "gap_bar",
+    "gap_map",
+    "tbl_gap_map",
+]
 
 GAP_KEYS = ("label", "question", "description", "measure", "threshold_note")
 
@@ -179,6 +189,17 @@ def is_gap(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> bool:
     content, _ = _gap(ev, gap_id, path)
     total = n_included(ev)
     return total == 0 or gap_count(ev, gap_id, path) / total < content["threshold"]["gap_below"]
+
+
+def gaps_found(ev: Evidence, path: Path = paths.GAPS) -> list[str]:
+    """Labels (for a sentence) of the areas below the gap bar, in the file's order."""
+    content = load_gaps(ev, path)
+    return [spec["label"].lower() for g, spec in content["gaps"].items() if is_gap(ev, g, path)]
+
+
+def gap_bar(ev: Evidence, path: Path = paths.GAPS) -> str:
+    """The one bar every area is measured against, as a percentage: '20%'."""
+    return f"{load_gaps(ev, path)['threshold']['gap_below']:.0%}"
 
 
 def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:

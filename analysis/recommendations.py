@@ -14,9 +14,16 @@ from analysis.load import Evidence
 from analysis.stats import cite, sorted_sources
 from analysis.tables import md_escape
 
-__all__ = ["AUDIENCES", "load_recommendations", "tbl_recommendations"]
+__all__ = [
+    "AUDIENCES",
+    "load_recommendations",
+    "tbl_recommendations",
+    "recommendation_headlines",
+]
 
-COLUMNS = ["rec_id", "audience", "recommendation", "gaps", "sources", "rationale"]
+COLUMNS = [
+    "rec_id", "audience", "headline", "recommendation", "gaps", "sources", "rationale",
+]  # fmt: skip
 # The four audiences the brief names for the recommendations chapter, in its order.
 AUDIENCES = {
     "national": "National bodies",
@@ -56,7 +63,7 @@ def load_recommendations(
         if row.audience not in AUDIENCES:
             said = repr(row.audience) if row.audience else "empty"
             fault("audience", f"{said} is not one of {', '.join(AUDIENCES)}")
-        for column in ("recommendation", "rationale"):
+        for column in ("headline", "recommendation", "rationale"):
             if not getattr(row, column).strip():
                 fault(column, "is empty")
         gaps = _split(row.gaps)
@@ -74,6 +81,22 @@ def load_recommendations(
     if problems:
         raise EvidenceError(problems)
     return table.frame
+
+
+def recommendation_headlines(
+    ev: Evidence,
+    audience: str,
+    path: Path = paths.RECOMMENDATIONS,
+    gaps_path: Path = paths.GAPS,
+) -> str:
+    """One audience's headlines as a sentence fragment, each with its id: for the summary."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"{audience!r} is not one of {', '.join(AUDIENCES)}")
+    recs = load_recommendations(ev, path, gaps_path)
+    recs = recs[recs["audience"] == audience]
+    return "; ".join(
+        f"{md_escape(h)} ({r})" for r, h in zip(recs["rec_id"], recs["headline"], strict=True)
+    )
 
 
 def tbl_recommendations(

@@ -29,6 +29,11 @@ __all__ = [
     "counts",
     "n_with",
     "sources_with",
+    "n_where",
+    "sources_where",
+    "ANY",
+    "PRIMARY_DESIGNS",
+    "top_value",
     "cite",
     "pct",
     "n_of",
@@ -47,6 +52,10 @@ __all__ = [
 ]
 
 UNDATED = "n.d."
+# In n_where/sources_where: the field holds any value at all (for multi fields, at least one).
+ANY = ...
+# Study designs that report primary research; the rest review, argue or guide.
+PRIMARY_DESIGNS = ("qualitative", "quantitative", "mixed_methods", "case_study", "evaluation")
 # Country values that are the United Kingdom or one of its nations; every other named country is
 # "outside the UK". 'international' (several countries or none) names no country.
 UK_COUNTRIES = ("england", "uk", "scotland", "wales", "northern_ireland")
@@ -141,6 +150,30 @@ def n_with(ev: Evidence, field: str, *values: str) -> int:
 def sources_with(ev: Evidence, field: str, *values: str) -> list[str]:
     """Their source_ids, by year (undated last) then key."""
     return sorted_sources(ev, _matching(ev, field, values))
+
+
+def sources_where(ev: Evidence, **conditions) -> list[str]:
+    """Sources meeting every condition `field=value`, `field=(values...)` or `field=ANY`.
+
+    `sources_where(ev, ics_icb="central", literature_type="peer_reviewed")` reads as the
+    sentence it feeds: sources centred on ICSs that are peer reviewed.
+    """
+    if not conditions:
+        raise ValueError("name at least one field=value condition")
+    keys = None
+    for name, values in conditions.items():
+        if values is ANY:
+            values = coded_field(ev, name).values
+        elif isinstance(values, str):
+            values = (values,)
+        found = set(_matching(ev, name, tuple(values)))
+        keys = found if keys is None else keys & found
+    return sorted_sources(ev, keys)
+
+
+def n_where(ev: Evidence, **conditions) -> int:
+    """How many sources meet every condition (see sources_where)."""
+    return len(sources_where(ev, **conditions))
 
 
 def source_years(ev: Evidence) -> pd.Series:
@@ -255,6 +288,15 @@ def top_values(ev: Evidence, field: str, k: int = 3) -> list[tuple[str, int]]:
     c = counts(ev, field)
     c = c[c > 0].sort_values(ascending=False, kind="stable")
     return [(label(field, v, ev.codebook), int(n)) for v, n in c.head(k).items()]
+
+
+def top_value(ev: Evidence, field: str, rank: int = 1) -> tuple[str, int]:
+    """The rank-th most frequent value as (label for a sentence, without its gloss; count)."""
+    values = top_values(ev, field, rank)
+    if len(values) < rank:
+        raise ValueError(f"{field!r} has fewer than {rank} values in use")
+    text, n = values[rank - 1]
+    return text.split(" (")[0], n
 
 
 def cooccurrence(ev: Evidence, field_a: str, field_b: str) -> pd.DataFrame:

@@ -7,7 +7,16 @@ import yaml
 from test_stats import add_source, analysis_files  # noqa: F401  (fixture)
 
 from analysis.errors import EvidenceError
-from analysis.gaps import gap_count, gap_map, gap_sources, gap_table, is_gap, tbl_gap_map
+from analysis.gaps import (
+    gap_bar,
+    gap_count,
+    gap_map,
+    gap_sources,
+    gap_table,
+    gaps_found,
+    is_gap,
+    tbl_gap_map,
+)
 from analysis.summary_findings import finding_count, rule, summary_findings, verdict
 
 
@@ -27,11 +36,14 @@ def test_gap_table_hand_counts(ev, analysis_files):  # noqa: F811
 def test_gap_counts_follow_the_data(ev, analysis_files):  # noqa: F811
     gaps = analysis_files / "gaps.yml"
     assert (gap_count(ev.load(), "edi", gaps), is_gap(ev.load(), "edi", gaps)) == (0, True)
+    assert "equality, diversity and inclusion" in gaps_found(ev.load(), gaps)
+    assert gap_bar(ev.load(), gaps) == "20%"
     add_source(ev)
     e = ev.load()
     assert gap_count(e, "edi", gaps) == 1
     assert gap_sources(e, "definition", gaps) == ["fixturea2021", "fixturec2022"]
     assert not is_gap(e, "edi", gaps)  # 1 of 3 is above the 20% threshold
+    assert "equality, diversity and inclusion" not in gaps_found(e, gaps)
     with pytest.raises(ValueError, match="not a gap"):
         gap_count(e, "equity", gaps)
 

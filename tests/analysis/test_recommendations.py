@@ -55,7 +55,7 @@ def test_no_gap_and_no_source(ev, analysis_files):  # noqa: F811
 
 
 def test_repeated_id(ev, analysis_files):  # noqa: F811
-    text = _faults(ev, analysis_files, "R-R1,research,Fictional: evaluate", "R-N1,research,")
+    text = _faults(ev, analysis_files, "R-R1,research,", "R-N1,research,")
     assert "recommendations.csv:4: rec_id: 'R-N1' repeats line 2" in text
 
 
@@ -69,3 +69,17 @@ def test_real_file_is_valid():
     from analysis.load import load_evidence
 
     assert len(load_recommendations(load_evidence())) > 0
+
+
+def test_headlines_for_one_audience_carry_their_ids(ev, analysis_files):  # noqa: F811
+    from analysis.recommendations import recommendation_headlines
+
+    text = recommendation_headlines(
+        ev.load(), "icb", analysis_files / "recommendations.csv", analysis_files / "gaps.yml"
+    )
+    assert text == "Fictional headline for R-I1 (R-I1)"
+
+
+def test_empty_headline_is_a_fault(ev, analysis_files):  # noqa: F811
+    text = _faults(ev, analysis_files, "Fictional headline for R-R1", "")
+    assert "recommendations.csv:4: headline: is empty" in text

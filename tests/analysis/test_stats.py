@@ -11,6 +11,7 @@ import pytest
 
 from analysis import paths
 from analysis.stats import (
+    ANY,
     cite,
     cooccurrence,
     counts,
@@ -25,10 +26,13 @@ from analysis.stats import (
     n_peer_reviewed,
     n_searches,
     n_undated,
+    n_where,
     n_with,
     pct,
     short_label,
+    sources_where,
     sources_with,
+    top_value,
     top_values,
     year_range,
 )
@@ -131,6 +135,23 @@ def test_n_with_and_sources_with(ev):
     ]  # by year, 2019 before 2021
 
 
+def test_sources_where_intersects_conditions(ev):
+    e = ev.load()
+    everyone = sources_with(e, "literature_type", "peer_reviewed", "grey")
+    assert sources_where(e, literature_type=ANY) == everyone
+    peer = sources_with(e, "literature_type", "peer_reviewed")
+    assert sources_where(e, literature_type="peer_reviewed", setting=ANY) == peer
+    both = set(peer) & set(sources_with(e, "system_level", "place"))
+    assert n_where(e, literature_type="peer_reviewed", system_level=("place", "national")) == len(
+        both
+    )
+    assert n_where(e, edi="central", literature_type=ANY) == 0
+    with pytest.raises(ValueError, match="not_a_value"):
+        n_where(e, edi="not_a_value")
+    with pytest.raises(ValueError):
+        n_where(e)
+
+
 def test_typos_fail_loudly(ev):
     e = ev.load()
     with pytest.raises(ValueError, match="not a field"):
@@ -189,6 +210,12 @@ def test_top_values_ties_keep_codebook_order(ev):
         ("public health", 1),
         ("health and care across sectors (integrated care in general)", 1),
     ]
+
+
+def test_top_value_drops_the_gloss(ev):
+    assert top_value(ev.load(), "setting", 2) == ("health and care across sectors", 1)
+    with pytest.raises(ValueError):
+        top_value(ev.load(), "setting", 9)
 
 
 def test_cooccurrence_counts_pairs(ev):

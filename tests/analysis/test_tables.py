@@ -135,3 +135,15 @@ def test_md_table_cells_from_lists_and_missing_values():
     lines = md_table(df).data.strip().split("\n")
     assert lines[2] == "| a; b | 1.0 |"
     assert lines[3] == "|  |  |"
+
+
+def test_software_versions_name_what_is_installed():
+    from importlib.metadata import version
+
+    from analysis.provenance import tbl_software_versions
+
+    table = tbl_software_versions()
+    assert table.iloc[0]["Software"] == "Python"
+    installed = dict(zip(table["Software"], table["Version"], strict=True))
+    assert installed["pandas"] == version("pandas")
+    assert installed["typst"] == version("typst")
