@@ -6,17 +6,15 @@ A gap is an area that fewer included sources address than the file's one thresho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import paths
-from analysis.csvio import decode_utf8
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
 from analysis.stats import coded_field, n_included, n_of, n_with, pct, short_label, sources_with
+from analysis.yamlio import YamlFile, read_yaml
 
 __all__ = [
     "load_gaps",
@@ -31,47 +29,6 @@ __all__ = [
 ]
 
 GAP_KEYS = ("label", "question", "description", "measure", "threshold_note")
-
-
-@dataclass(frozen=True)
-class YamlFile:
-    """A YAML mapping with the line each key path starts on, for problems that name lines."""
-
-    content: dict
-    lines: dict[tuple, int]
-    name: str
-
-    def line(self, *keys) -> int | None:
-        while keys and keys not in self.lines:
-            keys = keys[:-1]  # the nearest enclosing key that exists
-        return self.lines.get(keys)
-
-
-def read_yaml(path: Path) -> YamlFile:
-    name = display(path)
-    if not Path(path).exists():
-        raise EvidenceError([Problem(name, None, None, "file not found")])
-    text = decode_utf8(Path(path).read_bytes(), name)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        content = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise EvidenceError([Problem(name, line, None, f"malformed YAML: {err}")]) from None
-    if not isinstance(content, dict):
-        raise EvidenceError([Problem(name, 1, None, "expected a mapping at the top level")])
-    lines: dict[tuple, int] = {}
-
-    def walk(n, prefix: tuple) -> None:
-        if isinstance(n, yaml.MappingNode):
-            for key, value in n.value:
-                path = (*prefix, key.value)
-                lines[path] = key.start_mark.line + 1
-                walk(value, path)
-
-    walk(node, ())
-    return YamlFile(content, lines, name)
 
 
 def measure_problems(f: YamlFile, where: tuple, measure, ev: Evidence) -> list[Problem]:

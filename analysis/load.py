@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from pybtex.database import BibliographyData
 
 from analysis import checks, paths, schemas
 from analysis.bib import Bib, read_bibtex
 from analysis.codebook import problems as codebook_problems
-from analysis.csvio import Table, decode_utf8, read_csv
+from analysis.csvio import Table, read_csv
 from analysis.errors import EvidenceError, Problem, display
+from analysis.yamlio import read_mapping
 
 
 @dataclass(frozen=True)
@@ -39,22 +39,6 @@ def data_path(root: Path, path: Path) -> Path:
     return Path(root) / path.relative_to(paths.DATA)
 
 
-def _yaml(path: Path, name: str) -> dict:
-    if not path.exists():
-        raise EvidenceError([Problem(name, None, None, "file not found")])
-    try:
-        # The C loader, where built, reads the codebook several times faster; same safe subset.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        content = yaml.load(decode_utf8(path.read_bytes(), name), Loader=loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise EvidenceError([Problem(name, line, None, f"malformed YAML: {err}")]) from None
-    if not isinstance(content, dict):
-        raise EvidenceError([Problem(name, 1, None, "expected a mapping at the top level")])
-    return content
-
-
 def _attempt(problems: list[Problem], read, *args):
     """Run one reader, keeping its problems and going on, so one bad file hides no other fault."""
     try:
@@ -74,8 +58,8 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
 
     problems: list[Problem] = []
     files = {p: data_path(root, p) for p in (paths.PROTOCOL, paths.CODEBOOK)}
-    protocol = _attempt(problems, _yaml, files[paths.PROTOCOL], name(files[paths.PROTOCOL]))
-    codebook = _attempt(problems, _yaml, files[paths.CODEBOOK], name(files[paths.CODEBOOK]))
+    protocol = _attempt(problems, read_mapping, files[paths.PROTOCOL], name(files[paths.PROTOCOL]))
+    codebook = _attempt(problems, read_mapping, files[paths.CODEBOOK], name(files[paths.CODEBOOK]))
 
     specs = {
         "searches": (paths.SEARCHES, schemas.SEARCH_COLUMNS, schemas.SEARCHES),

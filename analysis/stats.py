@@ -16,8 +16,9 @@ import pandas as pd
 from analysis import paths
 from analysis.codebook import Field, fields
 from analysis.errors import display
-from analysis.load import Evidence, _yaml, load_evidence
+from analysis.load import Evidence, load_evidence
 from analysis.prisma import prisma_counts
+from analysis.yamlio import read_mapping
 
 __all__ = [
     "load_evidence",
@@ -234,7 +235,7 @@ def _codebook_label(ev_or_codebook, field: str, value: str) -> str:
 def _default_codebook() -> dict:
     # label() takes no Evidence (prose calls it with a field and a value), so it reads the
     # project's codebook once; callers holding another codebook pass it.
-    return _yaml(paths.CODEBOOK, display(paths.CODEBOOK))
+    return read_mapping(paths.CODEBOOK, display(paths.CODEBOOK))
 
 
 def label(field: str, value: str, codebook: dict | None = None) -> str:

@@ -12,10 +12,11 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import EvidenceError, Problem, display
-from analysis.gaps import YamlFile, measure_problems, read_yaml
+from analysis.gaps import measure_problems
 from analysis.load import Evidence
 from analysis.stats import n_included, n_of, n_with
 from analysis.tables import md_escape
+from analysis.yamlio import YamlFile, read_yaml
 
 __all__ = ["summary_findings", "verdict", "finding_count", "tbl_summary_tests"]
 
