@@ -178,10 +178,23 @@ def n_where(ev: Evidence, **conditions) -> int:
 
 
 def source_years(ev: Evidence) -> pd.Series:
-    """Year of each included source (Int64, <NA> where its record has no verified year)."""
+    """Year of each included source (Int64, <NA> where no year was verified).
+
+    The bibliography's year wins: it may have been verified after the search from another page
+    (its note says which), while the record keeps what the search hit showed.
+    """
     year_of = dict(zip(ev.records["record_id"], ev.records["year"], strict=True))
-    years = [year_of.get(r, pd.NA) for r in ev.charting["record_id"]]
+    entries = ev.bibliography.entries
+    years = [
+        _bib_year(entries.get(key)) or year_of.get(record, pd.NA)
+        for key, record in zip(ev.charting["source_id"], ev.charting["record_id"], strict=True)
+    ]
     return pd.Series(years, index=ev.charting["source_id"].tolist(), dtype="Int64", name="year")
+
+
+def _bib_year(entry) -> int | None:
+    year = entry.fields.get("year", "") if entry is not None else ""
+    return int(year) if str(year).isdigit() else None
 
 
 def sorted_sources(ev: Evidence, keys: Iterable[str]) -> list[str]:

@@ -30,6 +30,7 @@ from analysis.stats import (
     n_with,
     pct,
     short_label,
+    source_years,
     sources_where,
     sources_with,
     top_value,
@@ -97,8 +98,9 @@ def add_source(copy, year: str = "2022", **changes) -> None:
     with copy.bib.open("a", encoding="utf-8") as handle:
         handle.write(
             f"\n@article{{{row['source_id']},\n  title = {{Fixture study {{G}}}},\n"
-            f"  author = {{Zeta, Zed}},\n  year = {{{year or 2022}}},\n"
-            f"  url = {{{row['verified_from']}}}\n}}\n"
+            f"  author = {{Zeta, Zed}},\n"
+            + (f"  year = {{{year}}},\n" if year else "")  # undated in the bib as in the record
+            + f"  url = {{{row['verified_from']}}}\n}}\n"
         )
 
 
@@ -233,3 +235,13 @@ def test_definition_agreement(ev):
     assert agreement.loc["beyond_boundaries", "n"] == 1
     assert agreement.loc["beyond_boundaries", "share"] == 1.0
     assert agreement.loc["collaboration", "n"] == 0
+
+
+def test_a_year_verified_in_the_bibliography_dates_an_undated_record(ev):
+    add_source(ev, year="")
+    ev.edit(
+        "references/references.bib",
+        "title = {Fixture study {G}},",
+        "year = {2020},\n  title = {Fixture study {G}},",
+    )
+    assert source_years(ev.load())["fixturec2022"] == 2020
