@@ -1,0 +1,32 @@
+"""prose_assumes: a chapter's argument is checked against the verdicts it was written for."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.assumptions import ProseOutOfDate, prose_assumes
+from analysis.gaps import is_gap
+from analysis.summary_findings import verdict
+
+
+def test_holding_assumptions_pass_silently(ev):
+    e = ev.load()
+    holds = {"edi_absent": verdict(e, "edi_absent")}
+    assert prose_assumes(e, verdicts=holds, gaps={"edi": is_gap(e, "edi")}) == ""
+
+
+def test_broken_assumptions_are_all_named(ev):
+    e = ev.load()
+    wrong_verdict = "not supported" if verdict(e, "edi_absent") != "not supported" else "supported"
+    with pytest.raises(ProseOutOfDate) as caught:
+        prose_assumes(
+            e, verdicts={"edi_absent": wrong_verdict}, gaps={"edi": not is_gap(e, "edi")}
+        )
+    message = str(caught.value)
+    assert "finding 'edi_absent'" in message and f"argues from {wrong_verdict!r}" in message
+    assert "gap 'edi'" in message and "re-read" in message
+
+
+def test_an_unknown_finding_is_a_typo_not_a_pass(ev):
+    with pytest.raises(ValueError):
+        prose_assumes(ev.load(), verdicts={"edi_absnet": "supported"})
