@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import platform
 import shutil
@@ -215,6 +217,61 @@ def _execute(
     return results
 
 
+_PUBLISHED = "published.json"
+
+
+def _render_fingerprint(prepared: Prepared, formats: list[str]) -> str:
+    """Everything a render reads: the assembled book, its figures, the arguments and the engine.
+
+    Equal fingerprints mean the renderers would write the same files again (builds are
+    byte-reproducible), so a no-change rebuild can skip pandoc and Typst altogether.
+    """
+    digest = hashlib.sha256()
+    # Paths enter relative to the project, so a moved or copied project keeps its fingerprint.
+    root = str(prepared.config.root)
+    settings = "\0".join([*formats, *prepared.pandoc_args, repr(prepared.meta)])
+    digest.update(settings.replace(root, "<project>").encode())
+    work, package = prepared.book_md.parent, Path(__file__).parent
+    for base in (work, package):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes().replace(root.encode(), b"<project>"))
+    return digest.hexdigest()
+
+
+def _unchanged_since_publish(stage_root: Path, fingerprint: str, output_dir: Path) -> bool:
+    try:
+        record = json.loads((stage_root / _PUBLISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return record.get("fingerprint") == fingerprint and all(
+        (output_dir / name).is_file() for name in record.get("files", [])
+    )
+
+
+def _record_publish(
+    stage_root: Path, fingerprint: str, files: list[Path], stage: Path, diagnostics: list[str]
+) -> None:
+    record = {
+        "fingerprint": fingerprint,
+        "files": sorted(f.relative_to(stage).as_posix() for f in files),
+        "diagnostics": diagnostics,
+    }
+    (stage_root / _PUBLISHED).write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _replay_diagnostics(stage_root: Path, strict: bool, log: Log) -> list[str]:
+    """A skipped render still reports what the last one found, so warnings never go quiet."""
+    record = json.loads((stage_root / _PUBLISHED).read_text(encoding="utf-8"))
+    found = record.get("diagnostics", [])
+    for d in found:
+        log(f"{'error' if strict else 'warning'}: {d}")
+    if strict and found:
+        raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+    return found
+
+
 def read_diagnostics(prepared: Prepared) -> list[str]:
     """The filters' findings as `file:line: message`, each once, in a stable order."""
     try:
@@ -376,6 +433,12 @@ def build(
     report.formats = wanted
 
     stage_root = config.build_dir / "qmdbook"
+    fingerprint = _render_fingerprint(prepared, wanted)
+    if _unchanged_since_publish(stage_root, fingerprint, config.output_dir):
+        report.diagnostics += _replay_diagnostics(stage_root, strict, log)
+        report.timings["total"] = time.perf_counter() - t0
+        log(f"output unchanged since the last build: {config.output_dir} left as it is")
+        return report
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=stage_root))
     try:
         meta = replace(
@@ -398,6 +461,7 @@ def build(
                     copy = shutil.copytree if src.is_dir() else shutil.copy2
                     copy(src, stage / name)
         publish(stage, config.output_dir)
+        _record_publish(stage_root, fingerprint, report.files, stage, found)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

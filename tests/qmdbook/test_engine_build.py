@@ -131,11 +131,25 @@ def test_callouts_of_every_kind(built):
     assert "Screening rule" in page and "Important point" in page
 
 
-def test_second_build_executes_nothing_and_is_identical(built, tmp_path):
+def test_second_build_executes_nothing_and_renders_identically(built, tmp_path):
     root = copy_of(built, tmp_path)
+    # Forget the last publish so every format really renders again: determinism is under test.
+    (root / "_build" / "qmdbook" / "published.json").unlink()
     report = build(root, engine="builtin", log=quiet)
     assert report.executed_cells == 0 and report.executed_chapters == []
+    assert report.files, "the formats were rendered again"
     assert snapshot(root / "_site") == built[2]
+
+
+def test_unchanged_build_skips_rendering_until_an_output_goes_missing(built, tmp_path):
+    root = copy_of(built, tmp_path)
+    said: list[str] = []
+    report = build(root, engine="builtin", log=said.append)
+    assert report.files == [] and any("output unchanged" in line for line in said)
+    assert snapshot(root / "_site") == built[2]
+    (root / "_site" / "fixture-book.pdf").unlink()
+    report = build(root, engine="builtin", log=quiet)
+    assert (root / "_site" / "fixture-book.pdf").is_file() and report.files
 
 
 def test_prose_edit_executes_nothing_but_changes_html(built, tmp_path):
