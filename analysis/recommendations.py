@@ -89,14 +89,13 @@ def recommendation_headlines(
     path: Path = paths.RECOMMENDATIONS,
     gaps_path: Path = paths.GAPS,
 ) -> str:
-    """One audience's headlines as a sentence fragment, each with its id: for the summary."""
+    """One audience's headlines as plain text, each with its id: for the summary."""
     if audience not in AUDIENCES:
         raise ValueError(f"{audience!r} is not one of {', '.join(AUDIENCES)}")
     recs = load_recommendations(ev, path, gaps_path)
     recs = recs[recs["audience"] == audience]
-    return "; ".join(
-        f"{md_escape(h)} ({r})" for r, h in zip(recs["rec_id"], recs["headline"], strict=True)
-    )
+    # Plain text: inline output is escaped by Quarto (and qmdbook), so no markdown here.
+    return "; ".join(f"{h} ({r})" for r, h in zip(recs["rec_id"], recs["headline"], strict=True))
 
 
 def tbl_recommendations(

@@ -36,6 +36,7 @@ __all__ = [
     "PRIMARY_DESIGNS",
     "top_value",
     "cite",
+    "MarkdownText",
     "pct",
     "n_of",
     "label",
@@ -211,12 +212,21 @@ def year_text(year) -> str:
     return UNDATED if pd.isna(year) else str(int(year))
 
 
-def cite(keys: Iterable[str] | str) -> str:
+class MarkdownText(str):
+    """A string that is markdown. Inline, Quarto escapes plain text but renders anything with
+    _repr_markdown_ as markdown, so a citation built here stays a citation in prose; in a table
+    it is an ordinary string."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def cite(keys: Iterable[str] | str) -> MarkdownText:
     """Pandoc citation of the keys, '[@a; @b]'; '' when there are none."""
     if isinstance(keys, str):
         keys = [keys]
     keys = list(keys)
-    return "[" + "; ".join(f"@{k}" for k in keys) + "]" if keys else ""
+    return MarkdownText("[" + "; ".join(f"@{k}" for k in keys) + "]" if keys else "")
 
 
 def pct(n: int, total: int) -> str:

@@ -36,10 +36,17 @@ if {pandas!r}:
 
 
 def _qb_inline(value):
+    # As in Quarto: an inline value is text, its markdown-like characters escaped, unless it
+    # offers markdown itself (IPython.display.Markdown, or anything with _repr_markdown_).
     from IPython.display import display
-    text = value._repr_markdown_() if hasattr(value, "_repr_markdown_") else str(value)
+    if hasattr(value, "_repr_markdown_"):
+        text = value._repr_markdown_()
+    else:
+        text = "".join(chr(92) + c if c in {escaped!r} else c for c in str(value))
     display({{"text/markdown": text}}, raw=True)
 """
+# Characters pandoc's markdown reader would read as markup inside a sentence.
+INLINE_ESCAPED = "\\`*_[]<>#@$|~^"
 
 FIGSIZE_SET = (
     "_qb_saved_figsize = _qb_mpl.rcParams['figure.figsize']\n"
@@ -132,7 +139,10 @@ def _build_notebook(doc: QmdDoc, root: Path, defaults: dict):
 
     code = "\n".join(c.code for c in doc.cells) + "\n".join(e.expr for e in doc.inline)
     figsize = (defaults.get("fig-width", DEFAULT_FIGSIZE[0]), defaults.get("fig-height", 5.0))
-    add(SETUP.format(root=str(root), figsize=figsize, pandas="pandas" in code), None)
+    setup = SETUP.format(
+        root=str(root), figsize=figsize, pandas="pandas" in code, escaped=INLINE_ESCAPED
+    )
+    add(setup, None)
     for cell in doc.cells:
         if not _opt(cell, "eval", defaults, True):
             continue
