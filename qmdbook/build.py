@@ -389,11 +389,11 @@ def _build_with_quarto(
     stage_root = config.build_dir / "qmdbook"
     stage_root.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=stage_root))
-    to = ",".join("typst" if f == "pdf" else f for f in formats)
-    proc = subprocess.run(
-        ["quarto", "render", str(config.root), "--to", to, "--output-dir", str(stage)],
-        cwd=config.root,
-    )
+    command = ["quarto", "render", str(config.root), "--output-dir", str(stage)]
+    configured = {_FORMAT_OF_CONFIG[f] for f in config.formats}
+    if set(formats) != configured:  # all configured formats is Quarto's own default
+        command += ["--to", ",".join("typst" if f == "pdf" else f for f in formats)]
+    proc = subprocess.run(command, cwd=config.root)
     if proc.returncode != 0:
         shutil.rmtree(stage, ignore_errors=True)
         raise BuildError(f"quarto render failed ({proc.returncode}); previous output kept")
