@@ -62,6 +62,13 @@ def lock(session: nox.Session) -> None:
     )
 
 
+@nox.session(name="import")
+def import_(session: nox.Session) -> None:
+    """Import a RIS or BibTeX search export: `nox -s import -- FILE --search-id S501 ...`."""
+    install(session)
+    session.run("slr-import", *session.posargs)
+
+
 @nox.session
 def validate(session: nox.Session) -> None:
     """Check the data, codebook and bibliography; report problems by file, row and field."""
@@ -101,16 +108,9 @@ def preview(session: nox.Session) -> None:
     session.run("qmdbook", "preview", "--project", str(ROOT), *session.posargs)
 
 
-@nox.session(name="import")
-def import_(session: nox.Session) -> None:
-    """Import a RIS or BibTeX search export: `nox -s import -- FILE --search-id S501 ...`."""
-    install(session)
-    session.run("slr-import", *session.posargs)
-
-
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (data validation, analysis, engine and a fixture book build)."""
+    """Run the tests: data checks, analysis, the engine on a fixture book, the review itself."""
     install(session)
     print_versions(session)
     session.run("pytest", *(session.posargs or ["-q"]))
@@ -118,7 +118,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Lint and check formatting with ruff."""
+    """Lint the Python code with ruff."""
     install(session)
     session.run("ruff", "--version")
     session.run("ruff", "check", "analysis", "qmdbook", "tests", "noxfile.py")
