@@ -112,8 +112,7 @@ def _add_source_and_recode(root: Path) -> str:
     _rewrite_csv(data / "charting.csv", chart)
     bib = root / "references" / "references.bib"
     bib.write_text(
-        bib.read_text(encoding="utf-8")
-        + f"\n@misc{{{NEW_KEY},\n  author = {{Tester, Ada}},\n"
+        bib.read_text(encoding="utf-8") + f"\n@misc{{{NEW_KEY},\n  author = {{Tester, Ada}},\n"
         "  title = {A test source added by the review's own tests},\n  year = {2025},\n"
         "  url = {https://example.org/added-by-test}\n}\n",
         encoding="utf-8",
@@ -134,7 +133,9 @@ def review(tmp_path_factory):
     _copy_project(root)
     _add_source_and_recode(root)
     _commit(root)
-    report = build(root, formats=["html"], strict=True, engine="builtin", log=lambda _m: None)
+    report = build(
+        root, formats=["html", "pdf"], strict=True, engine="builtin", log=lambda _m: None
+    )
     ev = load_evidence(root / "data", root / "references" / "references.bib")
     return root / "_site", ev, report
 
@@ -200,3 +201,14 @@ def test_every_recommendation_is_rendered_with_its_gaps_and_sources(review):
     for rec in load_recommendations(ev).itertuples():
         assert rec.rec_id in text
         assert rec.gaps and rec.sources
+
+
+def test_the_executive_summary_fits_two_pdf_pages(review):
+    from pypdf import PdfReader
+
+    site, _, _ = review
+    pages = PdfReader(next(site.glob("*.pdf"))).pages
+    # A chapter's first page opens with its title; later pages carry it in the running header.
+    tops = [page.extract_text().strip().splitlines()[0] for page in pages]
+    summary = [t for t in tops if t.startswith("Executive summary")]
+    assert 1 <= len(summary) <= 2, tops[:12]
