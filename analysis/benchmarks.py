@@ -6,6 +6,8 @@ then reported with the searches that found it and whether the review included it
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from rapidfuzz import fuzz
 
@@ -15,6 +17,8 @@ from analysis.dedupe import normalise_doi, normalise_title, normalise_url
 from analysis.load import Evidence
 
 TITLE_MATCH = 90
+# How closely a query must quote a benchmark's title to count as naming it.
+NAMED_TITLE = 90
 
 
 def load_benchmarks(path=paths.BENCHMARKS) -> pd.DataFrame:
@@ -44,6 +48,7 @@ def benchmark_hits(ev: Evidence, benchmarks: pd.DataFrame) -> pd.DataFrame:
     marks = zip(records["record_id"], records["duplicate_of"], strict=True)
     first_of = {r: (d or r) for r, d in marks}
     source_of = dict(zip(ev.charting["record_id"], ev.charting["source_id"], strict=True))
+    query_of = dict(zip(ev.searches["search_id"], ev.searches["query"], strict=True))
     rows = []
     for b in benchmarks.itertuples():
         doi, url = normalise_doi(b.doi), normalise_url(b.url)
@@ -56,18 +61,37 @@ def benchmark_hits(ev: Evidence, benchmarks: pd.DataFrame) -> pd.DataFrame:
             ]
         ]
         groups = sorted({first_of[r] for r in found["record_id"]})
+        searches = sorted(set(found["search_id"]), key=_search_order)
         kept = [g for g in groups if g in included]
         rows.append(
             {
                 "benchmark": b.id,
                 "title": b.title,
                 "records": "; ".join(found["record_id"]),
-                "searches": "; ".join(sorted(set(found["search_id"]))),
+                "searches": "; ".join(searches),
+                "topic_searches": "; ".join(s for s in searches if not _names(b, query_of[s])),
                 "first_search": min(found["search_id"], default="", key=_search_order),
                 "included_as": "; ".join(source_of[g] for g in kept),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _names(benchmark, query: str) -> bool:
+    """Whether a query names the benchmark: its first author, its title or its publisher.
+
+    Such a known-item search proves the index holds the work, not that a topic search finds it,
+    so the check reports the two kinds apart. A title counts from four words (a two-word title
+    such as 'System leadership' is a topic, not a name) and may be quoted loosely.
+    """
+    q = normalise_title(query)
+    surname = benchmark.authors.split(";")[0].split()[0] if benchmark.authors.strip() else ""
+    publisher = re.sub(r"^the ", "", normalise_title(re.split(r"[(,\d]", benchmark.venue)[0]))
+    for name in (normalise_title(surname), publisher):
+        if name and re.search(rf"\b{re.escape(name)}\b", q):
+            return True
+    titles = {normalise_title(benchmark.title), normalise_title(benchmark.title.split(":")[0])}
+    return any(len(t.split()) >= 4 and fuzz.partial_ratio(t, q) >= NAMED_TITLE for t in titles)
 
 
 def _search_order(search_id: str) -> int:

@@ -9,7 +9,13 @@ from analysis.load import Evidence
 from analysis.stats import cite
 from analysis.tables import md_escape
 
-__all__ = ["tbl_search_log", "tbl_benchmarks", "n_records", "n_duplicates"]
+__all__ = [
+    "tbl_search_log",
+    "tbl_benchmarks",
+    "benchmarks_found_only_by_name",
+    "n_records",
+    "n_duplicates",
+]
 
 
 def n_records(ev: Evidence) -> int:
@@ -36,6 +42,16 @@ def tbl_search_log(ev: Evidence) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def benchmarks_found_only_by_name(
+    ev: Evidence, benchmarks: pd.DataFrame | None = None
+) -> list[str]:
+    """Included sources of benchmarks that only searches naming them found (known-item only)."""
+    benchmarks = load_benchmarks() if benchmarks is None else benchmarks
+    hits = benchmark_hits(ev, benchmarks)
+    only = hits[(hits["searches"] != "") & (hits["topic_searches"] == "")]
+    return [k for cell in only["included_as"] for k in cell.split("; ") if k]
+
+
 def tbl_benchmarks(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each benchmark publication: which searches found it, and the source it was included as."""
     benchmarks = load_benchmarks() if benchmarks is None else benchmarks
@@ -49,6 +65,9 @@ def tbl_benchmarks(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> pd.D
             ],
             "Found by": [s.replace("; ", ", ") or "not found" for s in hits["searches"]],
             "First found": [s or "–" for s in hits["first_search"]],
+            "Found without naming it": [
+                s.replace("; ", ", ") or "no" for s in hits["topic_searches"]
+            ],
             "Included as": [
                 cite(k.split("; ")) if k else "not included" for k in hits["included_as"]
             ],

@@ -46,3 +46,31 @@ def test_title_match_respects_word_order_and_subtitles():
         "System leadership for integrated care",
     )
     assert not _title_matches("Systems Leadership: exceptional times", "")
+
+
+def test_a_query_names_a_benchmark_by_author_title_or_publisher():
+    from types import SimpleNamespace
+
+    from analysis.benchmarks import _names
+
+    bench = SimpleNamespace(
+        authors="Fillingham D; Weir B",
+        title="System leadership: lessons and learning from AQuA's Discovery Communities",
+        venue="The King's Fund",
+    )
+    assert _names(bench, "Fillingham system leadership")
+    assert _names(bench, "King's Fund leading across the system")
+    assert _names(bench, "lessons and learning from AQuA's Discovery Communities")
+    # A two-word main title is a topic, not a name.
+    assert not _names(bench, "Health Foundation system leadership improvement")
+
+
+def test_benchmarks_found_only_by_naming_searches_are_reported(evidence):
+    from analysis.searches import benchmarks_found_only_by_name
+
+    hits = benchmark_hits(evidence, load_benchmarks())
+    only = benchmarks_found_only_by_name(evidence)
+    named_only = hits[(hits["searches"] != "") & (hits["topic_searches"] == "")]
+    assert len(only) == len(named_only)
+    for cell in hits["topic_searches"]:
+        assert set(filter(None, cell.split("; "))) <= set(evidence.searches["search_id"])
