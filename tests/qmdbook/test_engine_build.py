@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,12 +16,6 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "book"
 NBSP = "\u00a0"
 
 
-def _commit(root: Path) -> None:
-    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "commit.gpgsign=false"]
-    env = {**os.environ, "GIT_COMMITTER_DATE": "2025-01-02T03:04:05+00:00"}
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "fixture"], cwd=root, check=True, env=env)
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
@@ -42,10 +34,10 @@ def quiet(_message: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, git_commit_all):
     root = tmp_path_factory.mktemp("engine") / "book"
     shutil.copytree(FIXTURE, root)
-    _commit(root)
+    git_commit_all(root)
     report = build(root, engine="builtin", log=quiet)
     return root, report, snapshot(root / "_site")
 

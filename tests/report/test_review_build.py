@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -45,12 +44,6 @@ def _copy_project(target: Path) -> None:
             shutil.copy2(src, dst)
 
 
-def _commit(root: Path) -> None:
-    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "commit.gpgsign=false"]
-    env = {**os.environ, "GIT_COMMITTER_DATE": "2026-01-02T03:04:05+00:00"}
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "copy"], cwd=root, check=True, env=env)
 
 
 def _rewrite_csv(path: Path, change) -> None:
@@ -128,11 +121,11 @@ def _text(page: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def review(tmp_path_factory):
+def review(tmp_path_factory, git_commit_all):
     root = tmp_path_factory.mktemp("review") / "project"
     _copy_project(root)
     _add_source_and_recode(root)
-    _commit(root)
+    git_commit_all(root, "2026-01-02T03:04:05+00:00")
     report = build(
         root, formats=["html", "pdf"], strict=True, engine="builtin", log=lambda _m: None
     )
