@@ -8,21 +8,16 @@ import pytest
 
 docx = pytest.importorskip("docx")
 
+from test_pdf_core import core_args  # noqa: E402  (same arguments as the PDF contract test)
+
 from qmdbook.docx import build_docx  # noqa: E402
 from qmdbook.meta import BookMeta  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures_pdf"
-FILTERS = Path(__file__).resolve().parents[2] / "qmdbook" / "filters"
 
 
 def test_core_callouts_and_parts_use_reference_styles(tmp_path):
-    if not (FILTERS / "format.lua").exists():
-        pytest.skip("the core's filters are not in this tree")
-    args = ["-f", "markdown"]
-    for name in ("normalise", "crossref", "format"):
-        args += ["--lua-filter", str(FILTERS / f"{name}.lua")]
-    args += ["--citeproc", "--bibliography", str(FIXTURES / "refs.bib")]
-    args += ["--lua-filter", str(FILTERS / "post.lua"), "--resource-path", str(FIXTURES)]
+    args = core_args()
     out = tmp_path / "book.docx"
     meta = BookMeta(title="Core-shaped book", authors=("Ada Example",), date="2025-03-14")
     build_docx(FIXTURES / "core_book.md", out, meta, args)
