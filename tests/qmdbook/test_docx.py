@@ -5,9 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
-
-docx = pytest.importorskip("docx")
 
 from qmdbook.docx import REFERENCE_DOCX, build_docx  # noqa: E402
 from qmdbook.meta import BookMeta  # noqa: E402

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-docx = pytest.importorskip("docx")
-
+import docx
 from test_pdf_core import core_args  # noqa: E402  (same arguments as the PDF contract test)
 
 from qmdbook.docx import build_docx  # noqa: E402

@@ -15,8 +15,6 @@ import pytest
 from qmdbook.html import build_html
 from qmdbook.meta import BookMeta, Chapter
 
-pytest.importorskip("pypandoc")
-
 # One document for the whole book, as the core writes it: numbered headings carry their number
 # in a span, figures and tables sit in Divs with their ids, captions are already prefixed.
 BOOK_MD = r"""---

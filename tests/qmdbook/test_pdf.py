@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdf
 import pytest
-
-pypdf = pytest.importorskip("pypdf")
 
 from qmdbook.meta import BookMeta  # noqa: E402
 from qmdbook.pdf import PdfBuildError, build_pdf, display_date, split_lang  # noqa: E402

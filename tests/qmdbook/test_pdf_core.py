@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdf
 import pytest
-
-pypdf = pytest.importorskip("pypdf")
 
 from qmdbook.meta import BookMeta  # noqa: E402
 from qmdbook.pdf import build_pdf  # noqa: E402
