@@ -41,7 +41,7 @@ __all__ = [
 _MARKUP = re.compile(r"([\\`*_\[\]<>#@$~^])")
 _NUMBER = re.compile(r"^[<>]?\d+(\.\d+)?%?$")
 # Pandoc sizes the columns of a wide pipe table by the dashes under each header.
-_MIN_DASHES, _MAX_DASHES = 3, 60
+_MIN_DASHES, _MAX_DASHES = 8, 60
 
 CHARACTERISTICS = ("document_type", "literature_type", "study_design", "country", "system_level")
 COVERAGE_FIELDS = ("edi", "technology", "ics_icb")
@@ -75,7 +75,10 @@ def md_table(df: pd.DataFrame) -> Markdown:
         )
         lengths = sorted(len(c) for c in cells) or [0]
         typical = max(len(header[i]), lengths[int(0.9 * (len(lengths) - 1))])
-        dashes = "-" * min(max(typical, _MIN_DASHES), _MAX_DASHES)
+        # pandoc sizes columns by their dashes; a column narrower than its longest word breaks
+        # 'Year' values and headers mid-word in the PDF.
+        longest_word = max((len(w) for c in [header[i], *cells] for w in c.split()), default=0)
+        dashes = "-" * min(max(typical, longest_word + 2, _MIN_DASHES), _MAX_DASHES)
         aligns.append(dashes[:-1] + ":" if numeric else ":" + dashes[1:])
     lines = [header, aligns, *body]
     return Markdown("\n".join("| " + " | ".join(line) + " |" for line in lines) + "\n")
