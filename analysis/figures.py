@@ -142,6 +142,29 @@ def fig_setting_level(ev: Evidence) -> Figure:
     return _hbar_panels(ev, ("setting", "system_level"), " (a source may have several values)")
 
 
+def _label_segments(ax, y, left, widths, dark: bool, total: float | None = None) -> None:
+    """Write each non-empty stacked segment's count on it (white on the dark colour).
+
+    With `total`, a segment under 4% of it is too narrow to write in, so its count goes just
+    past the end of the segment instead.
+    """
+    for yi, x0, w in zip(y, left, widths, strict=True):
+        if not w:
+            continue
+        if total is not None and w / total < 0.04:
+            ax.text(x0 + w + total * 0.01, yi, f"{int(w)}", ha="left", va="center", fontsize=SMALL)
+            continue
+        ax.text(
+            x0 + w / 2,
+            yi,
+            f"{int(w)}",
+            ha="center",
+            va="center",
+            fontsize=SMALL,
+            color="white" if dark else "black",
+        )
+
+
 @styled
 def fig_dimensions(ev: Evidence) -> Figure:
     """Sources describing each dimension in substance, stacked by literature type."""
@@ -155,17 +178,7 @@ def fig_dimensions(ev: Evidence) -> Figure:
         peer = set(sources_with(ev, "literature_type", lit))
         widths = np.array([len(peer & set(sources_with(ev, field, v))) for v in values], float)
         ax.barh(y, widths, 0.65, left=left, color=LITERATURE[lit], label=name)
-        for yi, x0, w in zip(y, left, widths, strict=True):
-            if w:
-                ax.text(
-                    x0 + w / 2,
-                    yi,
-                    f"{int(w)}",
-                    ha="center",
-                    va="center",
-                    fontsize=SMALL,
-                    color="white" if lit == "peer_reviewed" else "black",
-                )
+        _label_segments(ax, y, left, widths, dark=lit == "peer_reviewed")
         left += widths
     ax.set_yticks(y, _wrapped(ev, field, values))
     ax.invert_yaxis()
@@ -301,23 +314,7 @@ def fig_coverage(ev: Evidence) -> Figure:
             color=COVERAGE[level],
             label=short_label(names[0], level, ev.codebook),
         )
-        for yi, x0, w in zip(y, left, widths, strict=True):
-            if not w:
-                continue
-            if w / total >= 0.04:
-                ax.text(
-                    x0 + w / 2,
-                    yi,
-                    f"{int(w)}",
-                    ha="center",
-                    va="center",
-                    fontsize=SMALL,
-                    color="white" if level == "central" else "black",
-                )
-            else:  # too narrow to write in: write just past the end of the bar
-                ax.text(
-                    x0 + w + total * 0.01, yi, f"{int(w)}", ha="left", va="center", fontsize=SMALL
-                )
+        _label_segments(ax, y, left, widths, dark=level == "central", total=total)
         left += widths
     ax.set_yticks(y, [textwrap.fill(_field_label(ev, n), LABEL_WIDTH) for n in names])
     ax.invert_yaxis()
