@@ -11,7 +11,7 @@ from analysis.codebook import fields
 from analysis.csvio import Table
 from analysis.dedupe import duplicate_marks
 from analysis.errors import Problem
-from analysis.schemas import BARE_DOI
+from analysis.schemas import BARE_DOI, DECISIONS_BY_STAGE, STAGES
 
 
 def _rows(table: Table):
@@ -75,11 +75,15 @@ def duplicates_as_computed(records: Table) -> list[Problem]:
 
 
 def screening_flow(records: Table, screening: Table, protocol: dict) -> list[Problem]:
-    """Each first-of-group record gets one title/abstract decision; only its includes go on."""
+    """Each first-of-group record gets one title/abstract decision; only its includes go on.
+
+    PRISMA 2020 order: a title/abstract include is sought for retrieval; only a retrieved report
+    is assessed at full text.
+    """
     problems = []
     dup_of = dict(zip(records.frame["record_id"], records.frame["duplicate_of"], strict=True))
     reasons = list((protocol.get("screening") or {}).get("exclusion_reasons") or {})
-    decided = {stage: {} for stage in ("title_abstract", "full_text")}
+    decided: dict[str, dict[str, tuple[str, int | None]]] = {stage: {} for stage in STAGES}
 
     for line, row in _rows(screening):
         where = (screening.name, line)
@@ -90,6 +94,15 @@ def screening_flow(records: Table, screening: Table, protocol: dict) -> list[Pro
             continue
         if row.stage in decided:
             decided[row.stage].setdefault(row.record_id, (row.decision, line))
+        allowed = DECISIONS_BY_STAGE.get(row.stage, ())
+        if allowed and row.decision not in allowed:
+            problems.append(
+                Problem(
+                    *where,
+                    "decision",
+                    f"{row.decision!r} is not a {row.stage} decision ({', '.join(allowed)})",
+                )
+            )
         if row.stage == "title_abstract" and dup_of[row.record_id]:
             problems.append(
                 Problem(
@@ -108,10 +121,12 @@ def screening_flow(records: Table, screening: Table, protocol: dict) -> list[Pro
                     f"{said} is not one of the protocol's exclusion_reasons ({', '.join(reasons)})",
                 )
             )
-        if row.decision == "include" and row.reason:
-            problems.append(Problem(*where, "reason", f"{row.reason!r} given for an include"))
+        if row.decision != "exclude" and row.reason:
+            problems.append(
+                Problem(*where, "reason", f"{row.reason!r} given for a {row.decision!r} decision")
+            )
 
-    title_abstract, full_text = decided["title_abstract"], decided["full_text"]
+    title_abstract = decided["title_abstract"]
     for line, row in _rows(records):
         if not row.duplicate_of and row.record_id not in title_abstract:
             problems.append(
@@ -122,27 +137,85 @@ def screening_flow(records: Table, screening: Table, protocol: dict) -> list[Pro
                     f"{row.record_id} has no title_abstract decision in {screening.name}",
                 )
             )
-    for record_id, (_, line) in full_text.items():
-        if title_abstract.get(record_id, ("",))[0] != "include":
+    # Each stage follows from one decision at the stage before it.
+    chain = [
+        ("title_abstract", "include", "retrieval"),
+        ("retrieval", "retrieved", "full_text"),
+    ]
+    for before, passed, after in chain:
+        for record_id, (_, line) in decided[after].items():
+            if decided[before].get(record_id, ("",))[0] != passed:
+                problems.append(
+                    Problem(
+                        screening.name,
+                        line,
+                        "stage",
+                        f"{record_id} has a {after} decision but was not {passed!r} at {before}",
+                    )
+                )
+        for record_id, (decision, line) in decided[before].items():
+            if decision == passed and record_id not in decided[after]:
+                problems.append(
+                    Problem(
+                        screening.name,
+                        line,
+                        "record_id",
+                        f"{record_id} was {passed!r} at {before} but has no {after} decision",
+                    )
+                )
+    return problems
+
+
+def revisions_vs_screening(revisions: Table, screening: Table) -> list[Problem]:
+    """A revised decision is the one in force: the last revision of a record's stage must match
+    screening.csv, so the log of changed decisions and the decisions used never disagree."""
+    problems = []
+    current = {
+        (r.record_id, r.stage): (r.decision, r.reason)
+        for r in screening.frame.itertuples(index=False)
+    }
+    last: dict[tuple[str, str], tuple[int | None, object]] = {}
+    for line, row in _rows(revisions):
+        last[(row.record_id, row.stage)] = (line, row)
+    for (record_id, stage), (line, row) in last.items():
+        if row.decision == "":
+            # A withdrawn decision (the stage no longer applies, e.g. a report not retrieved).
+            if (record_id, stage) in current:
+                problems.append(
+                    Problem(
+                        revisions.name, line, "decision",
+                        f"withdraws {record_id}'s {stage} decision but {screening.name} "
+                        "still has one",
+                    )
+                )
+            continue
+        if (record_id, stage) not in current:
             problems.append(
                 Problem(
-                    screening.name,
-                    line,
-                    "stage",
-                    f"{record_id} has a full_text decision but was not included at title_abstract",
+                    revisions.name, line, "record_id",
+                    f"{record_id} has no {stage} decision in {screening.name} to revise",
                 )
             )
-    for record_id, (decision, line) in title_abstract.items():
-        if decision == "include" and record_id not in full_text:
+        elif current[(record_id, stage)] != (row.decision, row.reason):
+            decision, reason = current[(record_id, stage)]
             problems.append(
                 Problem(
-                    screening.name,
-                    line,
-                    "record_id",
-                    f"{record_id} was included at title_abstract but has no full_text decision",
+                    revisions.name, line, "decision",
+                    f"revises {record_id} {stage} to {row.decision} {row.reason}".rstrip()
+                    + f" but {screening.name} says {decision} {reason}".rstrip(),
                 )
             )
     return problems
+
+
+def second_vs_first(second: Table, first: Table, key: str) -> list[Problem]:
+    """The second reviewer's items must be items the first reviewer decided or charted."""
+    known = set(first.frame[key])
+    return [
+        Problem(second.name, line, key, f"{getattr(row, key)!r} is not in {first.name}")
+        for line, row in _rows(second)
+        if getattr(row, key) not in known
+    ]
 
 
 def included_ids(screening: pd.DataFrame) -> list[str]:

@@ -6,6 +6,7 @@ notebook shows each figure once. Titles are left to the chapter's captions.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from analysis.palette import (
     styled,
     text_colour,
 )
-from analysis.prisma import prisma_counts
+from analysis.prisma import ARMS, prisma_counts
 from analysis.stats import (
     UNDATED,
     coded_field,
@@ -327,7 +328,7 @@ def fig_coverage(ev: Evidence) -> Figure:
 
 # PRISMA flow -----------------------------------------------------------------------------------
 
-_LINE = 0.165  # inches per line of 8.5 pt text
+_LINE = 0.155  # inches per line of 8 pt text
 _PAD = 0.12
 
 
@@ -350,7 +351,7 @@ def _box(ax, x, top, width, lines, height) -> None:
         )
     )
     ax.text(
-        x + 0.1, top - _PAD, "\n".join(lines), ha="left", va="top", fontsize=8.5, linespacing=1.35
+        x + 0.08, top - _PAD, "\n".join(lines), ha="left", va="top", fontsize=8, linespacing=1.35
     )
 
 
@@ -363,74 +364,121 @@ def _arrow(ax, start, end) -> None:
     )
 
 
-def _flow_rows(ev: Evidence) -> list[tuple[str, list[str], list[str]]]:
-    c = prisma_counts(ev)
-    # With one source its count is the total; with several, each gets its own count.
-    several = len(c.identified_by_source) > 1
-    sources = [f"{s} (n = {n})" if several else s for s, n in c.identified_by_source.items()]
-    searches = len(ev.searches)
-    ta = [f"  {_reason(r)} (n = {n})" for r, n in c.excluded_title_abstract_by_reason.items() if n]
-    ft = [f"  {_reason(r)} (n = {n})" for r, n in c.excluded_full_text_by_reason.items() if n]
-    lit = {v: c.included_by_literature_type.get(v, 0) for v in LITERATURE}
-    names = _literature_names(ev)
+_ARM_TITLES = {
+    "databases": "Identification via searches of the index",
+    "other_methods": "Identification via other methods",
+}
+_FLOW_WRAP = 21  # characters of 8 pt text per line in a box a quarter of the page wide
+
+
+def _wrap(lines: list[str], width: int = _FLOW_WRAP) -> list[str]:
+    out = []
+    for line in lines:
+        indent = "  " if line.startswith("  ") else ""
+        # A count "(n = 12)" never breaks across lines.
+        line = re.sub(r"\(n = (\d+)\)", "(n\u00a0=\u00a0\\1)", line)
+        out += textwrap.wrap(line, width, subsequent_indent=indent + " ")
+    return [line.replace("\u00a0", " ") for line in out]
+
+
+def _method_name(method: str) -> str:
+    return {"database": "index searches", "website": "website searches",
+            "citation": "citation searches"}[method]  # fmt: skip
+
+
+def _arm_rows(ev: Evidence, arm: str, c) -> list[tuple[str, list[str], list[str]]]:
+    """The four boxes-and-beside-boxes of one PRISMA 2020 column."""
+    a = c.arms[arm]
+    searches = ev.searches[ev.searches["method"].isin(ARMS[arm])]
+    by_method = [
+        f"  {int((searches['method'] == m).sum())} {_method_name(m)} (n = "
+        f"{a.identified_by_method.get(m, 0)})"
+        for m in ARMS[arm]
+    ]
+    ft = [f"  {_reason(r)} (n = {n})" for r, n in a.excluded_full_text_by_reason.items() if n]
     return [
         (
             "Identification",
-            [
-                f"Records identified (n = {c.identified})",
-                f"from {searches} searches of:",
-                *textwrap.fill("; ".join(sources), 40).split("\n"),
-            ],
-            ["Records removed before screening:", f"  Duplicate records (n = {c.duplicates})"],
+            [f"Records identified (n = {a.identified}):", *by_method],
+            ["Removed before screening:", f"  Duplicate records (n = {a.duplicates})"],
         ),
         (
             "Screening",
-            ["Records screened on title and", f"abstract (n = {c.screened})"],
-            [f"Records excluded (n = {c.excluded_title_abstract}):", *ta],
+            [f"Records screened (n = {a.screened})"],
+            [f"Records excluded (n = {a.excluded_title_abstract})"],
         ),
         (
             "Screening",
-            ["Reports sought and assessed", f"for eligibility (n = {c.assessed})"],
-            [f"Reports excluded (n = {c.excluded_full_text}):", *ft],
+            [f"Reports sought for retrieval (n = {a.sought})"],
+            [f"Reports not retrieved (n = {a.not_retrieved})"],
         ),
         (
-            "Included",
-            [
-                f"Sources included in review (n = {c.included}):",
-                *(f"  {names[v]} (n = {lit[v]})" for v in LITERATURE),
-            ],
-            [],
+            "Screening",
+            [f"Reports assessed for eligibility (n = {a.assessed})"],
+            [f"Reports excluded (n = {a.excluded_full_text}):", *ft],
         ),
     ]
 
 
 @styled
 def fig_prisma_flow(ev: Evidence) -> Figure:
-    """PRISMA 2020 flow diagram drawn from prisma_counts: phases, boxes, arrows, reasons."""
-    rows = _flow_rows(ev)
-    gap = 0.32
-    heights = [max(len(m), len(s)) * _LINE + 2 * _PAD for _, m, s in rows]
-    total = sum(heights) + gap * (len(rows) - 1) + 0.1
+    """PRISMA 2020 flow diagram with its two columns (searches of the index; other methods),
+    drawn from prisma_counts; title/abstract exclusion reasons are in the exclusions table."""
+    c = prisma_counts(ev)
+    arms = {arm: [(p, _wrap(m), _wrap(s)) for p, m, s in _arm_rows(ev, arm, c)] for arm in ARMS}
+    lit = {v: c.included_by_literature_type.get(v, 0) for v in LITERATURE}
+    names = _literature_names(ev)
+    included = _wrap(
+        width=4 * _FLOW_WRAP,
+        lines=[
+            f"Sources included in the review (n = {c.included}):",
+            *(f"  {names[v]} (n = {lit[v]})" for v in LITERATURE),
+            *(
+                f"  via {_ARM_TITLES[arm].split(' via ')[1]} (n = {c.arms[arm].included})"
+                for arm in ARMS
+            ),
+        ],
+    )
+    gap, title_h = 0.26, 0.34
+    n_rows = len(next(iter(arms.values())))
+    heights = [
+        max(max(len(rows[i][1]), len(rows[i][2])) for rows in arms.values()) * _LINE + 2 * _PAD
+        for i in range(n_rows)
+    ]
+    included_h = len(included) * _LINE + 2 * _PAD
+    total = title_h + sum(heights) + gap * n_rows + included_h + 0.1
     fig = Figure(figsize=(WIDTH, total))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(0, total)
     ax.axis("off")
-    band_x, main_x, main_w, side_x, side_w = 0.02, 0.42, 2.6, 3.42, 2.84
-    top = total - 0.05
+    band_x, box_w, inner_gap, arm_gap = 0.02, 1.38, 0.1, 0.14
+    left = 0.38
+    arm_x = {arm: left + i * (2 * box_w + inner_gap + arm_gap) for i, arm in enumerate(ARMS)}
+    top0 = total - 0.05
     spans: dict[str, list[float]] = {}
-    centres = []
-    for (phase, main, side), height in zip(rows, heights, strict=True):
-        _box(ax, main_x, top, main_w, main, height)
-        mid = top - height / 2
-        if side:
-            _box(ax, side_x, top, side_w, side, height)
-            _arrow(ax, (main_x + main_w, mid), (side_x, mid))
-        spans.setdefault(phase, [top, top - height])[1] = top - height
-        centres.append((top, top - height))
-        top -= height + gap
-    for (_, bottom), (next_top, _) in zip(centres, centres[1:], strict=False):
-        _arrow(ax, (main_x + main_w / 2, bottom), (main_x + main_w / 2, next_top))
+    for arm, rows in arms.items():
+        x = arm_x[arm]
+        ax.text(x, top0 - 0.12, _ARM_TITLES[arm], ha="left", va="top", fontsize=8.5,
+                fontweight="bold")  # fmt: skip
+        top = top0 - title_h
+        previous_bottom = None
+        for (phase, main, side), height in zip(rows, heights, strict=True):
+            _box(ax, x, top, box_w, main, height)
+            mid = top - height / 2
+            if side:
+                _box(ax, x + box_w + inner_gap, top, box_w, side, height)
+                _arrow(ax, (x + box_w, mid), (x + box_w + inner_gap, mid))
+            if previous_bottom is not None:
+                _arrow(ax, (x + box_w / 2, previous_bottom), (x + box_w / 2, top))
+            spans.setdefault(phase, [top, top - height])[1] = top - height
+            previous_bottom = top - height
+            top -= height + gap
+        _arrow(ax, (x + box_w / 2, previous_bottom), (x + box_w / 2, top))
+    inc_x = arm_x["databases"]
+    inc_w = arm_x["other_methods"] + 2 * box_w + inner_gap - inc_x
+    _box(ax, inc_x, top, inc_w, included, included_h)
+    spans["Included"] = [top, top - included_h]
     for phase, (upper, lower) in spans.items():
         ax.add_patch(
             FancyBboxPatch(

@@ -149,6 +149,9 @@ def _search_row(
     row = {
         "search_id": search_id,
         "date": given.get("date") or dt.date.today().isoformat(),
+        "method": given.get("method") or "database",
+        "organisation": given.get("organisation", ""),
+        "seed": given.get("seed", ""),
         "source": given["source"],
         "query": given["query"],
         "limits": given.get("limits", ""),
@@ -206,6 +209,8 @@ def import_export(
     hits: int | None = None,
     limits: str | None = None,
     notes: str | None = None,
+    method: str | None = None,
+    organisation: str | None = None,
     data: Path = paths.DATA,
 ) -> ImportReport:
     """Append an export's records under `search_id`, log the search, archive the export."""
@@ -227,6 +232,8 @@ def import_export(
         "hits_found": None if hits is None else str(hits),
         "limits": limits,
         "notes": notes,
+        "method": method,
+        "organisation": organisation,
     }
     searches = _search_row(searches, search_id, recorded, len(exported), options, name)
     row = searches[searches["search_id"] == search_id].iloc[0]
@@ -298,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hits", type=int, help="hits the source reported (default: exported)")
     parser.add_argument("--limits", help="limits applied (language, dates, types)")
     parser.add_argument("--notes", help="notes on the search")
+    parser.add_argument(
+        "--method", choices=schemas.METHODS, help="how the search was run (default database)"
+    )
+    parser.add_argument("--organisation", help="the body whose website was searched")
     parser.add_argument("--dedupe", action="store_true", help="only recompute duplicate marks")
     parser.add_argument("--data", type=Path, default=paths.DATA, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -318,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
                 hits=args.hits,
                 limits=args.limits,
                 notes=args.notes,
+                method=args.method,
+                organisation=args.organisation,
                 data=args.data,
             )
     except EvidenceError as err:

@@ -32,6 +32,10 @@ class Evidence:
     screening: pd.DataFrame
     charting: pd.DataFrame
     bibliography: BibliographyData
+    revisions: pd.DataFrame
+    second_screening: pd.DataFrame
+    second_charting: pd.DataFrame
+    resolutions: pd.DataFrame
 
 
 def data_path(root: Path, path: Path) -> Path:
@@ -65,6 +69,13 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
         "searches": (paths.SEARCHES, schemas.SEARCH_COLUMNS, schemas.SEARCHES),
         "records": (paths.RECORDS, schemas.RECORD_COLUMNS, schemas.RECORDS),
         "screening": (paths.SCREENING, schemas.SCREENING_COLUMNS, schemas.SCREENING),
+        "revisions": (
+            paths.SCREENING_REVISIONS, schemas.REVISION_COLUMNS, schemas.REVISIONS
+        ),
+        "second_screening": (
+            paths.SECOND_SCREENING, schemas.SECOND_SCREENING_COLUMNS, schemas.SECOND_SCREENING
+        ),
+        "resolutions": (paths.RESOLUTIONS, schemas.RESOLUTION_COLUMNS, schemas.RESOLUTIONS),
     }
     if codebook is not None:
         problems.extend(codebook_problems(codebook, name(files[paths.CODEBOOK])))
@@ -72,6 +83,11 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
             paths.CHARTING,
             schemas.charting_columns(codebook),
             schemas.charting_schema(codebook),
+        )
+        specs["second_charting"] = (
+            paths.SECOND_CHARTING,
+            schemas.SECOND_CHARTING_COLUMNS,
+            schemas.second_charting_schema(codebook),
         )
     tables: dict[str, Table] = {}
     for key, (path, columns, schema) in specs.items():
@@ -96,6 +112,10 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
         screening=tables["screening"].frame,
         charting=tables["charting"].frame,
         bibliography=bibliography.data,
+        revisions=tables["revisions"].frame,
+        second_screening=tables["second_screening"].frame,
+        second_charting=tables["second_charting"].frame,
+        resolutions=tables["resolutions"].frame,
     )
 
 
@@ -114,6 +134,15 @@ def _cross_checks(
         found += checks.screening_flow(records, screening, protocol)
     if charting and screening:
         found += checks.charting_vs_screening(charting, screening)
+    revisions = tables.get("revisions")
+    if revisions and screening:
+        found += checks.revisions_vs_screening(revisions, screening)
+    second = tables.get("second_screening")
+    if second and screening:
+        found += checks.second_vs_first(second, screening, "record_id")
+    second_charting = tables.get("second_charting")
+    if second_charting and charting:
+        found += checks.second_vs_first(second_charting, charting, "source_id")
     if charting and codebook is not None:
         found += checks.charting_empties(charting, codebook)
     if charting and bib:

@@ -6,9 +6,30 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import paths
+from analysis import paths, schemas
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
+
+
+# PRISMA 2020 reports searches of databases apart from "other methods" (websites, citations).
+ARMS = {"databases": ("database",), "other_methods": ("website", "citation")}
+
+
+@dataclass(frozen=True)
+class ArmCounts:
+    """One column of the PRISMA 2020 flow diagram."""
+
+    identified: int
+    identified_by_method: dict[str, int]
+    duplicates: int
+    screened: int
+    excluded_title_abstract: int
+    sought: int  # reports sought for retrieval: records included at title/abstract
+    not_retrieved: int
+    assessed: int  # reports retrieved and assessed for eligibility
+    excluded_full_text: int
+    excluded_full_text_by_reason: dict[str, int]
+    included: int
 
 
 @dataclass(frozen=True)
@@ -16,15 +37,19 @@ class PrismaCounts:
     identified: int
     identified_by_search: dict[str, int]
     identified_by_source: dict[str, int]
+    identified_by_method: dict[str, int]
     duplicates: int
     screened: int
     excluded_title_abstract: int
     excluded_title_abstract_by_reason: dict[str, int]
-    assessed: int  # full texts sought, i.e. records included at title/abstract
+    sought: int  # reports sought for retrieval, i.e. records included at title/abstract
+    not_retrieved: int
+    assessed: int  # reports retrieved and assessed at full text
     excluded_full_text: int
     excluded_full_text_by_reason: dict[str, int]
     included: int
     included_by_literature_type: dict[str, int]
+    arms: dict[str, ArmCounts]
 
 
 def _stage(screening: pd.DataFrame, stage: str) -> pd.DataFrame:
@@ -37,31 +62,75 @@ def _by_reason(decisions: pd.DataFrame, reasons: list[str]) -> dict[str, int]:
     return {reason: int(counts.get(reason, 0)) for reason in reasons}
 
 
+def _count(decisions: pd.DataFrame, decision: str) -> int:
+    return int((decisions["decision"] == decision).sum())
+
+
+def record_methods(ev: Evidence) -> pd.Series:
+    """The search method that identified each record, indexed by record_id."""
+    method_of = dict(zip(ev.searches["search_id"], ev.searches["method"], strict=True))
+    return pd.Series(
+        ev.records["search_id"].map(method_of).to_numpy(), index=ev.records["record_id"]
+    )
+
+
+def _arm(ev: Evidence, record_ids: set[str], reasons: list[str]) -> ArmCounts:
+    records = ev.records[ev.records["record_id"].isin(record_ids)]
+    decisions = ev.screening[ev.screening["record_id"].isin(record_ids)]
+    title_abstract = _stage(decisions, "title_abstract")
+    retrieval = _stage(decisions, "retrieval")
+    full_text = _stage(decisions, "full_text")
+    methods = record_methods(ev).loc[list(records["record_id"])].value_counts()
+    return ArmCounts(
+        identified=len(records),
+        identified_by_method={str(k): int(v) for k, v in methods.items()},
+        duplicates=int((records["duplicate_of"] != "").sum()),
+        screened=len(title_abstract),
+        excluded_title_abstract=_count(title_abstract, "exclude"),
+        sought=_count(title_abstract, "include"),
+        not_retrieved=_count(retrieval, "not_retrieved"),
+        assessed=_count(retrieval, "retrieved"),
+        excluded_full_text=_count(full_text, "exclude"),
+        excluded_full_text_by_reason=_by_reason(full_text, reasons),
+        included=_count(full_text, "include"),
+    )
+
+
 def prisma_counts(ev: Evidence) -> PrismaCounts:
     reasons = list(ev.protocol["screening"]["exclusion_reasons"])
     records, screening = ev.records, ev.screening
     title_abstract = _stage(screening, "title_abstract")
+    retrieval = _stage(screening, "retrieval")
     full_text = _stage(screening, "full_text")
 
     by_search = records["search_id"].value_counts()
     source_of = dict(zip(ev.searches["search_id"], ev.searches["source"], strict=True))
     by_source = records["search_id"].map(source_of).value_counts()
-    included = full_text[full_text["decision"] == "include"]
+    methods = record_methods(ev)
+    by_method = methods.value_counts()
     literature = ev.charting["literature_type"].value_counts() if len(ev.charting) else {}
+    arms = {
+        arm: _arm(ev, set(methods.index[methods.isin(kinds)]), reasons)
+        for arm, kinds in ARMS.items()
+    }
 
     counts = PrismaCounts(
         identified=len(records),
         identified_by_search={s: int(by_search.get(s, 0)) for s in ev.searches["search_id"]},
         identified_by_source={str(k): int(v) for k, v in by_source.items()},
+        identified_by_method={m: int(by_method.get(m, 0)) for m in schemas.METHODS},
         duplicates=int((records["duplicate_of"] != "").sum()),
         screened=len(title_abstract),
-        excluded_title_abstract=int((title_abstract["decision"] == "exclude").sum()),
+        excluded_title_abstract=_count(title_abstract, "exclude"),
         excluded_title_abstract_by_reason=_by_reason(title_abstract, reasons),
-        assessed=int((title_abstract["decision"] == "include").sum()),
-        excluded_full_text=int((full_text["decision"] == "exclude").sum()),
+        sought=_count(title_abstract, "include"),
+        not_retrieved=_count(retrieval, "not_retrieved"),
+        assessed=_count(retrieval, "retrieved"),
+        excluded_full_text=_count(full_text, "exclude"),
         excluded_full_text_by_reason=_by_reason(full_text, reasons),
-        included=len(included),
+        included=_count(full_text, "include"),
         included_by_literature_type={str(k): int(v) for k, v in dict(literature).items()},
+        arms=arms,
     )
     check_identities(counts, charted=len(ev.charting))
     return counts
@@ -73,10 +142,11 @@ def check_identities(c: PrismaCounts, charted: int) -> None:
     identities = [
         ("identified - duplicates = screened", c.identified - c.duplicates, c.screened),
         (
-            "screened - excluded at title/abstract = assessed",
+            "screened - excluded at title/abstract = sought for retrieval",
             c.screened - c.excluded_title_abstract,
-            c.assessed,
+            c.sought,
         ),
+        ("sought - not retrieved = assessed", c.sought - c.not_retrieved, c.assessed),
         (
             "assessed - excluded at full text = included",
             c.assessed - c.excluded_full_text,
@@ -94,6 +164,20 @@ def check_identities(c: PrismaCounts, charted: int) -> None:
             c.excluded_full_text,
         ),
     ]
+    for name, arm in c.arms.items():
+        identities += [
+            (f"{name}: identified - duplicates = screened", arm.identified - arm.duplicates,
+             arm.screened),
+            (f"{name}: screened - excluded = sought", arm.screened - arm.excluded_title_abstract,
+             arm.sought),
+            (f"{name}: sought - not retrieved = assessed", arm.sought - arm.not_retrieved,
+             arm.assessed),
+            (f"{name}: assessed - excluded = included", arm.assessed - arm.excluded_full_text,
+             arm.included),
+        ]
+    identities.append(
+        ("arms add up to the total", sum(a.included for a in c.arms.values()), c.included)
+    )
     problems = [
         Problem(where, None, "PRISMA", f"{name} fails: {left} != {right}")
         for name, left, right in identities

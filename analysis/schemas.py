@@ -20,6 +20,9 @@ from analysis.errors import Problem
 SEARCH_COLUMNS = [
     "search_id",
     "date",
+    "method",
+    "organisation",
+    "seed",
     "source",
     "query",
     "limits",
@@ -38,10 +41,30 @@ RECORD_COLUMNS = [
     "url",
     "duplicate_of",
 ]
-SCREENING_COLUMNS = ["record_id", "stage", "decision", "reason", "date"]
+SCREENING_COLUMNS = ["record_id", "stage", "decision", "reason", "date", "reviewer", "note"]
+REVISION_COLUMNS = [
+    "record_id",
+    "stage",
+    "previous_decision",
+    "previous_reason",
+    "decision",
+    "reason",
+    "date",
+    "reviewer",
+    "note",
+]
 
-STAGES = ("title_abstract", "full_text")
-DECISIONS = ("include", "exclude")
+# PRISMA 2020: records screened on title/abstract, reports sought for retrieval, reports assessed.
+STAGES = ("title_abstract", "retrieval", "full_text")
+DECISIONS_BY_STAGE = {
+    "title_abstract": ("include", "exclude"),
+    "retrieval": ("retrieved", "not_retrieved"),
+    "full_text": ("include", "exclude"),
+}
+DECISIONS = tuple(dict.fromkeys(d for ds in DECISIONS_BY_STAGE.values() for d in ds))
+# How a search found its records: a topic query of a bibliographic index, a search of one
+# organisation's publications, or the works cited by (or citing) a seed source.
+METHODS = ("database", "website", "citation")
 
 SEARCH_ID = r"S\d+"
 RECORD_ID = r"R\d+"
@@ -112,6 +135,15 @@ SEARCHES = pa.DataFrameSchema(
     {
         "search_id": _text(checks=_id(SEARCH_ID, "search"), unique=True),
         "date": _text(checks=ISO_DATE),
+        "method": _text(
+            checks=_check(
+                "method",
+                lambda s: s.isin(METHODS),
+                lambda v: f"{v!r} is not a search method ({', '.join(METHODS)})",
+            )
+        ),
+        "organisation": _text(),
+        "seed": _text(),
         "source": _text(checks=NOT_EMPTY),
         "query": _text(checks=NOT_EMPTY),
         "limits": _text(),
@@ -172,16 +204,41 @@ SCREENING = pa.DataFrameSchema(
             checks=_check(
                 "decision",
                 lambda s: s.isin(DECISIONS),
-                lambda v: f"{v!r} is not a decision ({', '.join(DECISIONS)})",
+                lambda v: f"{v!r} is not a screening decision ({', '.join(DECISIONS)})",
             )
         ),
         "reason": _text(),
         "date": _text(checks=ISO_DATE),
+        "reviewer": _text(checks=NOT_EMPTY),
+        "note": _text(),
     },
     strict=True,
     ordered=True,
     unique=["record_id", "stage"],
     name="screening",
+)
+
+REVISIONS = pa.DataFrameSchema(
+    {
+        "record_id": _text(checks=_id(RECORD_ID, "record")),
+        "stage": _text(
+            checks=_check(
+                "stage",
+                lambda s: s.isin(STAGES),
+                lambda v: f"{v!r} is not a stage ({', '.join(STAGES)})",
+            )
+        ),
+        "previous_decision": _text(),
+        "previous_reason": _text(),
+        "decision": _text(),
+        "reason": _text(),
+        "date": _text(checks=ISO_DATE),
+        "reviewer": _text(checks=NOT_EMPTY),
+        "note": _text(checks=NOT_EMPTY),
+    },
+    strict=True,
+    ordered=True,
+    name="screening_revisions",
 )
 
 
@@ -209,30 +266,42 @@ def _repeats_check(f: Field):
     return _check(f"repeats:{f.name}", test, lambda v: f"{v!r} repeats a value")
 
 
+def _field_column(f: Field) -> pa.Column:
+    checks = [] if f.may_be_empty else [NOT_EMPTY]
+    unique = False
+    if f.kind == "id":
+        unique = True
+        if f.name == "record_id":
+            checks.append(_id(RECORD_ID, "record"))
+    elif f.kind in ("single", "multi") and f.values:
+        checks.append(_codes_check(f))
+        if f.kind == "multi":
+            checks.append(_repeats_check(f))
+    elif f.kind == "url":
+        checks.append(
+            _check(
+                f"url:{f.name}",
+                _matches(URL, optional=f.may_be_empty),
+                lambda v: f"{v!r} is not an http(s) URL",
+            )
+        )
+    return _text(checks=checks, unique=unique)
+
+
 def charting_schema(codebook: dict) -> pa.DataFrameSchema:
     """charting.csv has the codebook's fields as columns, in codebook order."""
-    columns = {}
-    for f in fields(codebook):
-        checks = [] if f.may_be_empty else [NOT_EMPTY]
-        unique = False
-        if f.kind == "id":
-            unique = True
-            if f.name == "record_id":
-                checks.append(_id(RECORD_ID, "record"))
-        elif f.kind in ("single", "multi") and f.values:
-            checks.append(_codes_check(f))
-            if f.kind == "multi":
-                checks.append(_repeats_check(f))
-        elif f.kind == "url":
-            checks.append(
-                _check(
-                    f"url:{f.name}",
-                    _matches(URL, optional=f.may_be_empty),
-                    lambda v: f"{v!r} is not an http(s) URL",
-                )
-            )
-        columns[f.name] = _text(checks=checks, unique=unique)
+    columns = {f.name: _field_column(f) for f in fields(codebook)}
     return pa.DataFrameSchema(columns, strict=True, ordered=True, name="charting")
+
+
+def second_charting_schema(codebook: dict) -> pa.DataFrameSchema:
+    """The second reviewer codes the key fields with the same codebook checks as charting.csv."""
+    by_name = {f.name: f for f in fields(codebook)}
+    columns = {"source_id": _field_column(by_name["source_id"])}
+    columns |= {name: _field_column(by_name[name]) for name in SECOND_CHARTING_FIELDS}
+    columns |= {"date": _text(checks=ISO_DATE), "reviewer": _text(checks=NOT_EMPTY)}
+    columns |= {"note": _text()}
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name="second_charting")
 
 
 def charting_columns(codebook: dict) -> list[str]:
@@ -294,3 +363,74 @@ def _dedupe_problems(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             result.append(p)
     return result
+
+
+# The blinded second reviewer's decisions (title/abstract and full text), charting of the key
+# fields, and how each disagreement was resolved.
+SECOND_SCREENING_COLUMNS = ["record_id", "stage", "decision", "reason", "date", "reviewer", "note"]
+SECOND_SCREENING = pa.DataFrameSchema(
+    {
+        "record_id": _text(checks=_id(RECORD_ID, "record")),
+        "stage": _text(
+            checks=_check(
+                "second_stage",
+                lambda s: s.isin(("title_abstract", "full_text")),
+                lambda v: f"{v!r} is not a screening stage (title_abstract, full_text)",
+            )
+        ),
+        "decision": _text(
+            checks=_check(
+                "second_decision",
+                lambda s: s.isin(("include", "exclude")),
+                lambda v: f"{v!r} is not a decision (include, exclude)",
+            )
+        ),
+        "reason": _text(),
+        "date": _text(checks=ISO_DATE),
+        "reviewer": _text(checks=NOT_EMPTY),
+        "note": _text(),
+    },
+    strict=True,
+    ordered=True,
+    unique=["record_id", "stage"],
+    name="second_screening",
+)
+
+# Charting fields the second reviewer codes independently (issue: the key fields).
+SECOND_CHARTING_FIELDS = [
+    "literature_type",
+    "study_design",
+    "definition",
+    "dimensions",
+    "edi",
+    "technology",
+    "ics_icb",
+    "outcomes",
+]
+SECOND_CHARTING_COLUMNS = ["source_id", *SECOND_CHARTING_FIELDS, "date", "reviewer", "note"]
+
+RESOLUTION_COLUMNS = ["item", "stage", "field", "first", "second", "resolved", "date", "note"]
+RESOLUTIONS = pa.DataFrameSchema(
+    {
+        "item": _text(checks=NOT_EMPTY),
+        "stage": _text(
+            checks=_check(
+                "resolution_stage",
+                lambda s: s.isin(("title_abstract", "full_text", "charting")),
+                lambda v: f"{v!r} is not a stage (title_abstract, full_text, charting)",
+            )
+        ),
+        "field": _text(),
+        "first": _text(),
+        "second": _text(),
+        "resolved": _text(checks=NOT_EMPTY),
+        "date": _text(checks=ISO_DATE),
+        "note": _text(),
+    },
+    strict=True,
+    ordered=True,
+    unique=["item", "stage", "field"],
+    name="resolutions",
+)
+
+FINGERPRINT_COLUMNS = ["source_id", "record_id", "url", "words", "shingles"]

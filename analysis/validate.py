@@ -20,13 +20,19 @@ def summary(data: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> str:
     reasons_ft = ", ".join(f"{k} {v}" for k, v in c.excluded_full_text_by_reason.items() if v)
     lines = [
         "Evidence base is valid.",
-        f"  searches: {len(ev.searches)}",
-        f"  records identified: {c.identified} ({c.duplicates} duplicates)",
+        f"  searches: {len(ev.searches)} ("
+        + ", ".join(f"{m} {n}" for m, n in ev.searches["method"].value_counts().items())
+        + ")",
+        f"  records identified: {c.identified} ({c.duplicates} duplicates); by method: "
+        + ", ".join(f"{m} {n}" for m, n in c.identified_by_method.items()),
         f"  screened (title/abstract): {c.screened}, excluded {c.excluded_title_abstract}"
         + (f" ({reasons_ta})" if reasons_ta else ""),
+        f"  reports sought: {c.sought}, not retrieved {c.not_retrieved}",
         f"  assessed (full text): {c.assessed}, excluded {c.excluded_full_text}"
         + (f" ({reasons_ft})" if reasons_ft else ""),
-        f"  included and charted: {c.included}",
+        f"  included and charted: {c.included} ("
+        + ", ".join(f"{arm} {a.included}" for arm, a in c.arms.items())
+        + ")",
         f"  bibliography entries: {len(ev.bibliography.entries)}",
     ]
     return "\n".join(lines)

@@ -99,17 +99,19 @@ def test_prisma_flow_shows_every_count(ev):
     e = ev.load()
     c = prisma_counts(e)
     text = "\n".join(t.get_text() for t in _texts(_drawn(figures.fig_prisma_flow(e))))
-    for n in (c.identified, c.duplicates, c.screened, c.excluded_title_abstract, c.assessed,
-              c.excluded_full_text, c.included):  # fmt: skip
+    text = " ".join(text.split())  # box text is wrapped to the box width
+    db = c.arms["databases"]
+    for n in (db.identified, db.duplicates, db.screened, db.excluded_title_abstract, db.sought,
+              db.not_retrieved, db.assessed, db.excluded_full_text, c.included):  # fmt: skip
         assert f"(n = {n})" in text
-    assert "Records identified (n = 8)" in text
-    assert "Not systems leadership (n = 1)" in text  # a reason used at title/abstract
-    assert "Insufficient text (n = 1)" in text  # the full-text reason
+    assert "Records identified (n = 8)" in text  # databases arm
+    assert "Records identified (n = 0)" in text  # other-methods arm, empty in the fixture
+    assert "Reports not retrieved (n = 1)" in text
     assert "Not english" not in text  # reasons never used are left out
     assert "Peer reviewed (n = 1)" in text and "Grey literature (n = 1)" in text
     for phase in ("Identification", "Screening", "Included"):
         assert phase in text
     fig = figures.fig_prisma_flow(e)
     boxes = [p for p in fig.axes[0].patches if p.get_facecolor()[:3] == (1.0, 1.0, 1.0)]
-    assert len(boxes) == 7  # 4 main boxes, 3 beside them
+    assert len(boxes) == 17  # per arm 4 main boxes and 4 beside them; one included box
     assert len(fig.axes[0].texts) >= 7

@@ -36,7 +36,7 @@ def test_ris_import_adds_and_deduplicates(ev):
     assert ",10.5555/fixture.g," in lines[9]  # URL-form DOI stored bare
     assert lines[10].endswith(",R1")
     searches = (ev.data / "searches.csv").read_text().splitlines()
-    assert searches[-1] == "S3,2026-02-01,Fixture index C,fixture leaders,,7,3,"
+    assert searches[-1] == "S3,2026-02-01,database,,,Fixture index C,fixture leaders,,7,3,"
     text = report.text()
     assert "New (1):" in text and "R10 duplicates R1" in text
     assert "Records awaiting title/abstract screening: 1" in text
@@ -50,7 +50,7 @@ def test_bibtex_import_into_existing_search(ev):
     assert lines[9].startswith('R9,S2,Fixture study H: fictional leaders across boundaries,"Theta')
     assert "Theta, Tia; Fixture Collaborative" in lines[9]
     searches = (ev.data / "searches.csv").read_text().splitlines()
-    assert searches[2].split(",")[5:7] == ["4", "5"]  # hits_found kept, hits_recorded updated
+    assert searches[2].split(",")[8:10] == ["4", "5"]  # hits_found kept, hits_recorded updated
     assert any("hits_found says 4" in w for w in report.warnings)
 
 

@@ -128,7 +128,9 @@ def test_include_with_reason_and_exclude_without(ev):
         "R5,title_abstract,exclude,",
     )
     message = ev.problems()
-    assert "data/screening.csv:2: reason: 'other_version' given for an include" in message
+    assert (
+        "data/screening.csv:2: reason: 'other_version' given for a 'include' decision" in message
+    )
     assert "data/screening.csv:6: reason: empty is not one of the protocol's" in message
 
 
@@ -136,7 +138,7 @@ def test_included_record_not_charted(ev):
     path = ev.data / "charting.csv"
     path.write_text("\n".join(path.read_text().splitlines()[:2]) + "\n")
     message = ev.problems()
-    assert "data/screening.csv:9: record_id: R2 is included at full_text but not charted" in message
+    assert "data/screening.csv:12: record_id: R2 is included at full_text but not charted" in message
 
 
 def test_charted_record_not_included(ev):
@@ -146,12 +148,49 @@ def test_charted_record_not_included(ev):
 
 
 def test_full_text_missing_breaks_the_flow(ev):
-    ev.edit("data/screening.csv", "R4,full_text,exclude,insufficient_text,2026-01-13\n", "")
+    ev.edit("data/screening.csv", "R2,full_text,include,,2026-01-13,R1,\n", "")
+    ev.edit("data/charting.csv", "fixtureb2019", "fixtureb2019")
     message = ev.problems()
     assert (
-        "data/screening.csv:5: record_id: R4 was included at title_abstract but has no full_text"
+        "data/screening.csv:9: record_id: R2 was 'retrieved' at retrieval but has no full_text"
         in message
     )
+
+
+def test_retrieval_missing_breaks_the_flow(ev):
+    ev.edit("data/screening.csv", "R4,retrieval,not_retrieved,,2026-01-13,R1,", "R4,retrieval,x,,2026-01-13,R1,")
+    ev.edit("data/screening.csv", "R1,retrieval,retrieved,,2026-01-13,R1,\n", "")
+    message = ev.problems()
+    assert (
+        "data/screening.csv:2: record_id: R1 was 'include' at title_abstract but has no "
+        "retrieval decision" in message
+    )
+    assert "stage: R1 has a full_text decision but was not 'retrieved' at retrieval" in message
+    assert "decision: 'x' is not a screening decision" in message
+
+
+def test_decision_must_fit_its_stage(ev):
+    ev.edit("data/screening.csv", "R4,retrieval,not_retrieved", "R4,retrieval,exclude")
+    message = ev.problems()
+    assert (
+        "data/screening.csv:10: decision: 'exclude' is not a retrieval decision "
+        "(retrieved, not_retrieved)" in message
+    )
+
+
+def test_revision_must_match_the_decision_in_force(ev):
+    path = ev.data / "screening_revisions.csv"
+    path.write_text(
+        path.read_text()
+        + "R3,title_abstract,exclude,not_systems_leadership,include,,2026-01-20,R1,"
+        "Fictional re-screen\n"
+    )
+    message = ev.problems()
+    assert (
+        "data/screening_revisions.csv:3: decision: revises R3 title_abstract to include but "
+        "data/screening.csv says exclude not_systems_leadership" in message
+    )
+    assert "screening_revisions.csv:2" not in message  # R4's full_text decision, withdrawn
 
 
 def test_full_text_decision_without_title_abstract_include(ev):
@@ -162,7 +201,8 @@ def test_full_text_decision_without_title_abstract_include(ev):
     )
     message = ev.problems()
     assert (
-        "data/screening.csv:8: stage: R1 has a full_text decision but was not included" in message
+        "data/screening.csv:8: stage: R1 has a retrieval decision but was not 'include' at "
+        "title_abstract" in message
     )
 
 
@@ -217,7 +257,7 @@ def test_bad_date_year_and_row_shape(ev):
     message = ev.problems()
     assert "data/screening.csv:2: date: '12/01/2026' is not an ISO date (YYYY-MM-DD)" in message
     assert "data/records.csv:4: year: '20' is not a year" in message
-    assert "data/searches.csv:2: 9 cells, expected 8" in message
+    assert "data/searches.csv:2: 12 cells, expected 11" in message
 
 
 def test_missing_file_is_reported_with_the_others(ev):

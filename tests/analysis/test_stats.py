@@ -91,8 +91,13 @@ def add_source(copy, year: str = "2022", **changes) -> None:
             "Zeta, Zed", year, "Journal of Fixture Studies", "", row["verified_from"], "",
         ],
     )  # fmt: skip
-    for stage in ("title_abstract", "full_text"):
-        _append(copy.data / "screening.csv", [row["record_id"], stage, "include", "", "2026-01-14"])
+    for stage, decision in (
+        ("title_abstract", "include"), ("retrieval", "retrieved"), ("full_text", "include")
+    ):
+        _append(
+            copy.data / "screening.csv",
+            [row["record_id"], stage, decision, "", "2026-01-14", "R1", ""],
+        )
     header = (copy.data / "charting.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     _append(copy.data / "charting.csv", [row[c] for c in header])
     with copy.bib.open("a", encoding="utf-8") as handle:

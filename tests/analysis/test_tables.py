@@ -78,9 +78,9 @@ def test_definitions_exclusions_codebook(ev):
     e = ev.load()
     assert tbl_definitions(e)["Source"].tolist() == ["[@fixturea2021]"]
     exclusions = tbl_exclusions(e)
-    assert exclusions["n"].tolist() == [1, 1, 1, 1]
-    assert exclusions["Stage"].tolist().count("Full text") == 1
-    assert exclusions.iloc[-1]["Reason"].startswith("The page read did not give enough")
+    assert exclusions["n"].tolist() == [1, 1, 1]
+    assert exclusions["Stage"].tolist().count("Full text") == 0  # R4 was not retrieved
+    assert exclusions.iloc[-1]["Reason"] == "Published before 2010"
     assert len(tbl_codebook(e)) == len(e.codebook["fields"])
 
 
