@@ -13,6 +13,7 @@ from analysis.bib import Bib, read_bibtex
 from analysis.codebook import problems as codebook_problems
 from analysis.csvio import Table, read_csv
 from analysis.errors import EvidenceError, Problem, display
+from analysis.fingerprints import copied_runs
 from analysis.yamlio import read_mapping
 
 
@@ -36,6 +37,7 @@ class Evidence:
     second_screening: pd.DataFrame
     second_charting: pd.DataFrame
     resolutions: pd.DataFrame
+    fingerprints: pd.DataFrame
 
 
 def data_path(root: Path, path: Path) -> Path:
@@ -76,6 +78,7 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
             paths.SECOND_SCREENING, schemas.SECOND_SCREENING_COLUMNS, schemas.SECOND_SCREENING
         ),
         "resolutions": (paths.RESOLUTIONS, schemas.RESOLUTION_COLUMNS, schemas.RESOLUTIONS),
+        "fingerprints": (paths.FINGERPRINTS, schemas.FINGERPRINT_COLUMNS, schemas.FINGERPRINTS),
     }
     if codebook is not None:
         problems.extend(codebook_problems(codebook, name(files[paths.CODEBOOK])))
@@ -116,6 +119,7 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
         second_screening=tables["second_screening"].frame,
         second_charting=tables["second_charting"].frame,
         resolutions=tables["resolutions"].frame,
+        fingerprints=tables["fingerprints"].frame,
     )
 
 
@@ -140,6 +144,9 @@ def _cross_checks(
     second = tables.get("second_screening")
     if second and screening:
         found += checks.second_vs_first(second, screening, "record_id")
+    fingerprints = tables.get("fingerprints")
+    if fingerprints and charting and codebook is not None:
+        found += copied_runs(charting, fingerprints, codebook)
     second_charting = tables.get("second_charting")
     if second_charting and charting:
         found += checks.second_vs_first(second_charting, charting, "source_id")

@@ -434,3 +434,23 @@ RESOLUTIONS = pa.DataFrameSchema(
 )
 
 FINGERPRINT_COLUMNS = ["source_id", "record_id", "url", "words", "shingles"]
+FINGERPRINTS = pa.DataFrameSchema(
+    {
+        "source_id": _text(checks=NOT_EMPTY, unique=True),
+        "record_id": _text(checks=_id(RECORD_ID, "record")),
+        "url": _text(
+            checks=_check("fp_url", _matches(URL), lambda v: f"{v!r} is not an http(s) URL")
+        ),
+        "words": _text(checks=COUNT),
+        "shingles": _text(
+            checks=_check(
+                "shingles",
+                _matches(r"([0-9a-f]{12}( [0-9a-f]{12})*)?"),
+                lambda v: "must be 12-hex-digit hashes separated by spaces",
+            )
+        ),
+    },
+    strict=True,
+    ordered=True,
+    name="fingerprints",
+)

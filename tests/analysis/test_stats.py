@@ -70,6 +70,7 @@ NEW_SOURCE = {
     "notes": "Fixture study G is fictional test data.",
     "locations": "",
     "verified_from": "https://example.org/fixture-g",
+    "text_read": "abstract",
 }
 
 

@@ -81,9 +81,11 @@ def _add_source_and_recode(root: Path) -> str:
         return rows
 
     def screen_in(rows):
-        for stage in ("title_abstract", "full_text"):
-            rows.append({"record_id": record_id, "stage": stage, "decision": "include",
-                         "reason": "", "date": "2026-11-28"})  # fmt: skip
+        for stage, decision in (("title_abstract", "include"), ("retrieval", "retrieved"),
+                                ("full_text", "include")):  # fmt: skip
+            rows.append({"record_id": record_id, "stage": stage, "decision": decision,
+                         "reason": "", "date": "2026-11-28", "reviewer": "R1",
+                         "note": ""})  # fmt: skip
         return rows
 
     recoded = {}
