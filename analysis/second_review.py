@@ -36,7 +36,7 @@ def in_sample(key: str, share: float = SHARE) -> bool:
 
 
 def _share(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return frame[frame[column].map(in_sample)]
+    return frame.loc[frame[column].map(in_sample).astype(bool)]
 
 
 def samples(ev: Evidence) -> dict[str, list[str]]:
