@@ -15,7 +15,58 @@ __all__ = [
     "benchmarks_found_only_by_name",
     "n_records",
     "n_duplicates",
+    "METHOD_NAMES",
+    "n_searches_by",
+    "n_organisations",
+    "n_seeds",
+    "tbl_methods",
+    "n_found_without_naming",
 ]
+
+METHOD_NAMES = {
+    "database": "Topic searches of the index",
+    "website": "Websites of named bodies",
+    "citation": "Citation searching",
+}
+
+
+def n_searches_by(ev: Evidence, method: str) -> int:
+    return int((ev.searches["method"] == method).sum())
+
+
+def n_organisations(ev: Evidence) -> int:
+    """Named bodies whose publications were searched (website searches)."""
+    s = ev.searches
+    return s.loc[s["method"] == "website", "organisation"].replace("", None).dropna().nunique()
+
+
+def n_seeds(ev: Evidence) -> int:
+    """Sources whose citations were searched."""
+    s = ev.searches
+    return s.loc[s["method"] == "citation", "seed"].replace("", None).dropna().nunique()
+
+
+def tbl_methods(ev: Evidence) -> pd.DataFrame:
+    """Per search method: searches, records identified, records first found (not duplicates),
+    and included sources whose screened record it found."""
+    from analysis.prisma import record_methods
+
+    methods = record_methods(ev)
+    first = ev.records.set_index("record_id")["duplicate_of"] == ""
+    included = set(ev.charting["record_id"])
+    rows = []
+    for method, name in METHOD_NAMES.items():
+        ids = methods.index[methods == method]
+        rows.append(
+            {
+                "Method": name,
+                "Searches": n_searches_by(ev, method),
+                "Records": len(ids),
+                "New records": int(first.loc[ids].sum()),
+                "Included": sum(r in included for r in ids),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def n_records(ev: Evidence) -> int:
@@ -29,17 +80,26 @@ def n_duplicates(ev: Evidence) -> int:
 
 def tbl_search_log(ev: Evidence) -> pd.DataFrame:
     s = ev.searches
+    aimed = [o or seed for o, seed in zip(s["organisation"], s["seed"], strict=True)]
     return pd.DataFrame(
         {
             "ID": s["search_id"],
             "Date": s["date"],
-            "Source": s["source"].map(md_escape),
+            "Method": s["method"],
+            "Body or seed": [md_escape(a) for a in aimed],
             # Queries hold quotes, asterisks and brackets that Markdown would read as markup.
             "Query": s["query"].map(md_escape),
             "Hits found": s["hits_found"].astype(int),
             "Recorded": s["hits_recorded"].astype(int),
         }
     ).reset_index(drop=True)
+
+
+def n_found_without_naming(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> int:
+    """Benchmarks found by at least one topic, website or citation search that did not name them."""
+    benchmarks = load_benchmarks() if benchmarks is None else benchmarks
+    hits = benchmark_hits(ev, benchmarks)
+    return int((hits["topic_searches"] != "").sum())
 
 
 def benchmarks_found_only_by_name(
