@@ -117,6 +117,12 @@ def tbl_benchmarks(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> pd.D
     benchmarks = load_benchmarks() if benchmarks is None else benchmarks
     hits = benchmark_hits(ev, benchmarks)
     year_of = dict(zip(benchmarks["id"], benchmarks["year"], strict=True))
+    method_of = dict(zip(ev.searches["search_id"], ev.searches["method"], strict=True))
+
+    def with_methods(cell: str) -> str:
+        ids = [s for s in cell.split("; ") if s]
+        return ", ".join(f"{s} ({method_of[s]})" for s in ids) or "no"
+
     return pd.DataFrame(
         {
             "Benchmark": [
@@ -125,9 +131,7 @@ def tbl_benchmarks(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> pd.D
             ],
             "Found by": [s.replace("; ", ", ") or "not found" for s in hits["searches"]],
             "First found": [s or "–" for s in hits["first_search"]],
-            "Found without naming it": [
-                s.replace("; ", ", ") or "no" for s in hits["topic_searches"]
-            ],
+            "Found without naming it": [with_methods(s) for s in hits["topic_searches"]],
             "Included as": [
                 cite(k.split("; ")) if k else "not included" for k in hits["included_as"]
             ],
