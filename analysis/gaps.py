@@ -1,11 +1,22 @@
 """Gaps (data/gaps.yml) measured on the charted sources, and the evidence gap map.
 
-A gap is an area that fewer included sources address than the file's one threshold; what
-'addressing' means is written per gap in the file, so the judgement can be read and argued with.
+One rule, written in the file before the results are read, judges every area the same way:
+
+- an *absolute gap*: fewer than `gap_below` of all included sources address the area;
+- an *evidence gap*: enough sources address it, but fewer than `research_below` of them are
+  research (peer-reviewed primary studies or reviews), so what is said rests mostly on opinion,
+  guidance and reports;
+- otherwise *not a gap*.
+
+Each verdict comes with its sensitivity: how many sources would have to be added to, or taken
+from, the area for the verdict to change. What 'addressing' means is written per gap in the file,
+so the judgement can be read and argued with.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +24,15 @@ import pandas as pd
 from analysis import paths
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
-from analysis.stats import coded_field, n_included, n_of, n_with, pct, short_label, sources_with
+from analysis.stats import (
+    coded_field,
+    n_included,
+    n_of,
+    n_with,
+    short_label,
+    sources_where,
+    sources_with,
+)
 from analysis.yamlio import YamlFile, read_yaml
 
 __all__ = [
@@ -26,7 +45,13 @@ __all__ = [
     "gap_bar",
     "gap_map",
     "tbl_gap_map",
+    "GapVerdict",
+    "gap_verdict",
+    "research_sources",
+    "gaps_of_kind",
 ]
+
+ABSOLUTE, EVIDENCE, NOT_A_GAP = "absolute gap", "evidence gap", "not a gap"
 
 GAP_KEYS = ("label", "question", "description", "measure", "threshold_note")
 
@@ -82,6 +107,18 @@ def load_gaps(ev: Evidence, path: Path = paths.GAPS) -> dict:
     if not isinstance(share, int | float) or not 0 < share <= 1:
         problems.append(
             Problem(f.name, f.line("threshold"), "threshold.gap_below", "needs a share in (0, 1]")
+        )
+    research = (f.content.get("threshold") or {}).get("research_below")
+    if not isinstance(research, int | float) or not 0 < research <= 1:
+        problems.append(
+            Problem(
+                f.name, f.line("threshold"), "threshold.research_below", "needs a share in (0, 1]"
+            )
+        )
+    designs = (f.content.get("threshold") or {}).get("research_designs")
+    if designs is not None:
+        problems += measure_problems(
+            f, ("threshold",), {"field": "study_design", "values": designs}, ev
         )
     questions = (ev.protocol or {}).get("review_questions") or {}
     gaps = f.content.get("gaps")
@@ -143,15 +180,13 @@ def gap_count(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> int:
 
 
 def is_gap(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> bool:
-    content, _ = _gap(ev, gap_id, path)
-    total = n_included(ev)
-    return total == 0 or gap_count(ev, gap_id, path) / total < content["threshold"]["gap_below"]
+    """An absolute gap: too few sources address the area at all."""
+    return n_included(ev) == 0 or gap_verdict(ev, gap_id, path).kind == ABSOLUTE
 
 
 def gaps_found(ev: Evidence, path: Path = paths.GAPS) -> list[str]:
-    """Labels (for a sentence) of the areas below the gap bar, in the file's order."""
-    content = load_gaps(ev, path)
-    return [spec["label"].lower() for g, spec in content["gaps"].items() if is_gap(ev, g, path)]
+    """Labels (for a sentence) of the areas that are a gap of either kind, in the file's order."""
+    return gaps_of_kind(ev, ABSOLUTE, EVIDENCE, path=path)
 
 
 def gap_bar(ev: Evidence, path: Path = paths.GAPS) -> str:
@@ -159,26 +194,96 @@ def gap_bar(ev: Evidence, path: Path = paths.GAPS) -> str:
     return f"{load_gaps(ev, path)['threshold']['gap_below']:.0%}"
 
 
-def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
-    """Gap | Sources addressing it (n of N) | Peer-reviewed among them | Evidence note."""
-    content = load_gaps(ev, path)
+def research_sources(ev: Evidence, keys, path: Path = paths.GAPS) -> list[str]:
+    """Of `keys`, the research sources: peer reviewed, with a research design (primary or review)."""
+    designs = load_gaps(ev, path)["threshold"]["research_designs"]
+    research = set(sources_where(ev, literature_type="peer_reviewed", study_design=tuple(designs)))
+    return [k for k in keys if k in research]
+
+
+@dataclass(frozen=True)
+class GapVerdict:
+    gap_id: str
+    label: str
+    kind: str  # ABSOLUTE, EVIDENCE or NOT_A_GAP
+    sources: tuple[str, ...]
+    research: tuple[str, ...]
+    total: int
+    to_change: int  # sources to add to (or, for 'not a gap', take from) the area to change it
+    change: str  # what that change would do, in words
+
+    @property
+    def sentence(self) -> str:
+        """'absolute gap (3 more sources would close it)', for prose and tables."""
+        return f"{self.kind} ({self.to_change} {self.change})"
+
+
+def _at_least(share: float, total: int) -> int:
+    """The smallest count whose share of `total` reaches `share`."""
+    return math.ceil(share * total - 1e-9)
+
+
+def gap_verdict(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> GapVerdict:
+    """The one rule (module docstring) applied to one area, with its sensitivity."""
+    content, spec = _gap(ev, gap_id, path)
+    bar, research_bar = content["threshold"]["gap_below"], content["threshold"]["research_below"]
     total = n_included(ev)
-    bar = pct(round(100 * content["threshold"]["gap_below"]), 100)
-    peer = set(sources_with(ev, "literature_type", "peer_reviewed"))
+    found = gap_sources(ev, gap_id, path)
+    research = research_sources(ev, found, path)
+    enough = _at_least(bar, total)
+    if len(found) < enough:
+        kind, to_change, change = ABSOLUTE, enough - len(found), "more sources would close it"
+    elif len(research) < _at_least(research_bar, len(found)):
+        kind = EVIDENCE
+        # Research sources that, added, would reach the bar (the area grows with them).
+        to_change = next(
+            k for k in range(1, len(found) + 1)
+            if len(research) + k >= _at_least(research_bar, len(found) + k)
+        )
+        change = "more research sources would close it"
+    else:
+        kind = NOT_A_GAP
+        to_change = len(found) - enough + 1
+        change = "fewer sources would make it an absolute gap"
+    plural = "s" if to_change != 1 else ""
+    change = change.replace("sources", f"source{plural}", 1) if to_change == 1 else change
+    return GapVerdict(
+        gap_id=gap_id,
+        label=spec["label"],
+        kind=kind,
+        sources=tuple(found),
+        research=tuple(research),
+        total=total,
+        to_change=to_change,
+        change=change,
+    )
+
+
+def gaps_of_kind(ev: Evidence, *kinds: str, path: Path = paths.GAPS) -> list[str]:
+    """Labels (for a sentence) of the areas with a verdict of any of `kinds`, in file order."""
+    content = load_gaps(ev, path)
+    return [
+        spec["label"].lower()
+        for g, spec in content["gaps"].items()
+        if gap_verdict(ev, g, path).kind in kinds
+    ]
+
+
+def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
+    """Gap | Sources addressing it | Research among them | Verdict and sensitivity | Note."""
+    content = load_gaps(ev, path)
     rows = []
     for gap_id, spec in content["gaps"].items():
-        found = gap_sources(ev, gap_id, path)
-        verdict = (
-            f"Gap: under {bar} of sources"
-            if is_gap(ev, gap_id, path)
-            else f"Not a gap by count: {bar} or more of sources"
-        )
+        v = gap_verdict(ev, gap_id, path)
         rows.append(
             {
                 "Gap": spec["label"],
-                "Sources addressing it": n_of(len(found), total),
-                "Peer-reviewed among them": sum(k in peer for k in found),
-                "Evidence note": f"{verdict}. {' '.join(str(spec['threshold_note']).split())}",
+                "Sources addressing it": n_of(len(v.sources), v.total),
+                "Research among them": (
+                    n_of(len(v.research), len(v.sources)) if v.sources else "none"
+                ),
+                "Verdict": v.sentence[:1].upper() + v.sentence[1:],
+                "What counts": " ".join(str(spec["threshold_note"]).split()),
             }
         )
     return pd.DataFrame(rows)

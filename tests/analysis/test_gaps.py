@@ -13,6 +13,8 @@ from analysis.gaps import (
     gap_map,
     gap_sources,
     gap_table,
+    gap_verdict,
+    gaps_of_kind,
     gaps_found,
     is_gap,
     tbl_gap_map,
@@ -23,14 +25,34 @@ from analysis.summary_findings import finding_count, rule, summary_findings, ver
 def test_gap_table_hand_counts(ev, analysis_files):  # noqa: F811
     table = gap_table(ev.load(), analysis_files / "gaps.yml")
     assert list(table.columns) == [
-        "Gap", "Sources addressing it", "Peer-reviewed among them", "Evidence note",
+        "Gap", "Sources addressing it", "Research among them", "Verdict", "What counts",
     ]  # fmt: skip
     assert len(table) == 8
     definition = table.iloc[0]
     assert definition["Sources addressing it"] == "1 of 2 (50%)"
-    assert definition["Peer-reviewed among them"] == 1
-    assert definition["Evidence note"].startswith("Not a gap by count")
-    assert table.iloc[1]["Evidence note"].startswith("Gap: under 20%")  # EDI central: none
+    assert definition["Research among them"] == "1 of 1 (100%)"
+    assert definition["Verdict"] == "Not a gap (1 fewer source would make it an absolute gap)"
+    edi = table.iloc[1]  # EDI central: none
+    assert (edi["Research among them"], edi["Verdict"]) == (
+        "none", "Absolute gap (1 more source would close it)"
+    )
+
+
+def test_one_rule_gives_each_kind_of_verdict(ev, analysis_files):  # noqa: F811
+    gaps = analysis_files / "gaps.yml"
+    e = ev.load()
+    # Development is the grey fixture source's main subject: addressed, but by no research.
+    development = gap_verdict(e, "development", gaps)
+    assert (development.kind, development.sources, development.research) == (
+        "evidence gap", ("fixtureb2019",), ()
+    )
+    assert development.sentence == "evidence gap (1 more research source would close it)"
+    verdicts = {g: gap_verdict(e, g, gaps).kind for g in ("definition", "edi", "development")}
+    assert verdicts == {"definition": "not a gap", "edi": "absolute gap",
+                        "development": "evidence gap"}  # fmt: skip
+    assert "development and training" in gaps_of_kind(e, "evidence gap", path=gaps)
+    assert "equality, diversity and inclusion" not in gaps_of_kind(e, "evidence gap", path=gaps)
+    assert "development and training" in gaps_found(e, gaps)  # gaps of either kind
 
 
 def test_gap_counts_follow_the_data(ev, analysis_files):  # noqa: F811
