@@ -49,9 +49,14 @@ __all__ = [
     "gap_verdict",
     "research_sources",
     "gaps_of_kind",
+    "ics_sources",
+    "n_ics",
+    "gap_kind",
+    "research_to_close",
 ]
 
 ABSOLUTE, EVIDENCE, NOT_A_GAP = "absolute gap", "evidence gap", "not a gap"
+KINDS = (ABSOLUTE, EVIDENCE, NOT_A_GAP)
 
 GAP_KEYS = ("label", "question", "description", "measure", "threshold_note")
 
@@ -213,6 +218,11 @@ class GapVerdict:
     change: str  # what that change would do, in words
 
     @property
+    def kind_phrase(self) -> str:
+        """'an absolute gap', 'an evidence gap' or 'not a gap', to follow 'is'."""
+        return self.kind if self.kind == NOT_A_GAP else f"an {self.kind}"
+
+    @property
     def sentence(self) -> str:
         """'absolute gap (3 more sources would close it)', for prose and tables."""
         return f"{self.kind} ({self.to_change} {self.change})"
@@ -259,6 +269,25 @@ def gap_verdict(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> GapVerdic
     )
 
 
+def research_to_close(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> int:
+    """Research sources on the area that, added, would make it 'not a gap' (0 if it is not one).
+
+    Each added source is both on the area and research, so it moves both tests of the rule.
+    """
+    content = load_gaps(ev, path)
+    v = gap_verdict(ev, gap_id, path)
+    if v.kind == NOT_A_GAP:
+        return 0
+    bar, research_bar = content["threshold"]["gap_below"], content["threshold"]["research_below"]
+    n, r, total = len(v.sources), len(v.research), v.total
+    k = 1
+    while not (
+        n + k >= _at_least(bar, total) and r + k >= _at_least(research_bar, n + k)
+    ):
+        k += 1
+    return k
+
+
 def gaps_of_kind(ev: Evidence, *kinds: str, path: Path = paths.GAPS) -> list[str]:
     """Labels (for a sentence) of the areas with a verdict of any of `kinds`, in file order."""
     content = load_gaps(ev, path)
@@ -267,6 +296,32 @@ def gaps_of_kind(ev: Evidence, *kinds: str, path: Path = paths.GAPS) -> list[str
         for g, spec in content["gaps"].items()
         if gap_verdict(ev, g, path).kind in kinds
     ]
+
+
+def gap_kind(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> str:
+    """The verdict alone: 'absolute gap', 'evidence gap' or 'not a gap'."""
+    return gap_verdict(ev, gap_id, path).kind
+
+
+# Evidence on integrated care systems is measured one way throughout the review: the sources for
+# which ICSs, ICBs or their forerunners are a main subject (the measure of the 'icb' gap). The
+# system levels a source describes are a different question (where leadership is described) and
+# appear only as the columns of the gap map and the level chart, never as a count of ICS evidence.
+ICS_GAP = "icb"
+
+
+def ics_sources(ev: Evidence, path: Path = paths.GAPS, **where) -> list[str]:
+    """ICS evidence (the one measure), optionally narrowed by field=value conditions."""
+    keys = gap_sources(ev, ICS_GAP, path)
+    if where:
+        narrowed = set(sources_where(ev, **where))
+        keys = [k for k in keys if k in narrowed]
+    return keys
+
+
+def n_ics(ev: Evidence, path: Path = paths.GAPS, **where) -> int:
+    """How many sources are ICS evidence (see ics_sources)."""
+    return len(ics_sources(ev, path, **where))
 
 
 def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
