@@ -7,6 +7,7 @@ from __future__ import annotations
 
 # Modules under private names: `summary_findings` is also a function re-exported below.
 from analysis import agreement as _agreement
+from analysis import appraisal as _appraisal
 from analysis import assumptions as _assumptions
 from analysis import figures as _figures
 from analysis import gaps as _gaps
@@ -17,6 +18,7 @@ from analysis import stats as _stats
 from analysis import summary_findings as _summary_findings
 from analysis import tables as _tables
 from analysis.agreement import *  # noqa: F403
+from analysis.appraisal import *  # noqa: F403
 from analysis.assumptions import *  # noqa: F403
 from analysis.benchmarks import benchmark_hits, load_benchmarks
 from analysis.figures import *  # noqa: F403
@@ -39,6 +41,7 @@ __all__ = [
     *_provenance.__all__,
     *_assumptions.__all__,
     *_agreement.__all__,
+    *_appraisal.__all__,
     "benchmark_hits",
     "load_benchmarks",
 ]

@@ -16,6 +16,7 @@ so the judgement can be read and argued with.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,7 @@ __all__ = [
     "n_ics",
     "gap_kind",
     "research_to_close",
+    "searches_aimed",
 ]
 
 ABSOLUTE, EVIDENCE, NOT_A_GAP = "absolute gap", "evidence gap", "not a gap"
@@ -298,6 +300,16 @@ def gaps_of_kind(ev: Evidence, *kinds: str, path: Path = paths.GAPS) -> list[str
     ]
 
 
+def searches_aimed(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> int:
+    """Searches whose query names the area (any of its search_terms, as whole words)."""
+    _, spec = _gap(ev, gap_id, path)
+    terms = spec.get("search_terms") or []
+    if not terms:
+        return 0
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b", re.IGNORECASE)
+    return int(ev.searches["query"].map(lambda q: bool(pattern.search(str(q)))).sum())
+
+
 def gap_kind(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> str:
     """The verdict alone: 'absolute gap', 'evidence gap' or 'not a gap'."""
     return gap_verdict(ev, gap_id, path).kind
@@ -325,7 +337,9 @@ def n_ics(ev: Evidence, path: Path = paths.GAPS, **where) -> int:
 
 
 def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
-    """Gap | Sources addressing it | Research among them | Verdict and sensitivity | Note."""
+    """Gap | Sources | Research among them | Verdict and sensitivity | Confidence | Searches."""
+    from analysis.appraisal import confidence  # appraisal reads gaps: import when used
+
     content = load_gaps(ev, path)
     rows = []
     for gap_id, spec in content["gaps"].items():
@@ -338,7 +352,8 @@ def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
                     n_of(len(v.research), len(v.sources)) if v.sources else "none"
                 ),
                 "Verdict": v.sentence[:1].upper() + v.sentence[1:],
-                "What counts": " ".join(str(spec["threshold_note"]).split()),
+                "Confidence in those sources": confidence(ev, v.sources).sentence.capitalize(),
+                "Searches aimed at it": n_of(searches_aimed(ev, gap_id, path), len(ev.searches)),
             }
         )
     return pd.DataFrame(rows)

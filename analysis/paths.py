@@ -24,6 +24,7 @@ FINGERPRINTS = DATA / "fingerprints.csv"
 RECOMMENDATIONS = DATA / "recommendations.csv"
 GAPS = DATA / "gaps.yml"
 SUMMARY_FINDINGS = DATA / "summary_findings.yml"
+APPRAISAL = DATA / "appraisal.yml"
 PRISMA_SCR = DATA / "prisma_scr.csv"
 IMPORTS = DATA / "imports"
 

@@ -25,7 +25,8 @@ from analysis.summary_findings import finding_count, rule, summary_findings, ver
 def test_gap_table_hand_counts(ev, analysis_files):  # noqa: F811
     table = gap_table(ev.load(), analysis_files / "gaps.yml")
     assert list(table.columns) == [
-        "Gap", "Sources addressing it", "Research among them", "Verdict", "What counts",
+        "Gap", "Sources addressing it", "Research among them", "Verdict",
+        "Confidence in those sources", "Searches aimed at it",
     ]  # fmt: skip
     assert len(table) == 8
     definition = table.iloc[0]
