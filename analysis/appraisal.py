@@ -88,12 +88,13 @@ def load_appraisal(ev: Evidence, path: Path = paths.APPRAISAL) -> dict:
     if not (
         isinstance(bars.get("high"), int | float)
         and isinstance(bars.get("moderate"), int | float)
-        and 0 < bars["moderate"] <= bars["high"] <= 1
+        and 0 < bars["moderate"] <= 1
+        and 0 < bars["high"] <= 1
         and isinstance(bars.get("min_sources"), int)
     ):
         problems.append(
             Problem(f.name, f.line("confidence"), "confidence",
-                    "needs shares 0 < moderate <= high <= 1 and a whole min_sources")  # fmt: skip
+                    "needs shares high and moderate in (0, 1] and a whole min_sources")  # fmt: skip
         )
     if problems:
         raise EvidenceError(problems)
@@ -133,28 +134,37 @@ def n_rated(ev: Evidence, *ratings: str, keys=None) -> int:
 @dataclass(frozen=True)
 class Confidence:
     level: str  # 'high', 'moderate' or 'low'
+    high: int  # sources rated high
     stronger: int  # sources rated high or moderate
     total: int
 
     @property
     def sentence(self) -> str:
-        """'moderate (9 of 18 sources rated high or moderate)'."""
+        """'moderate (2 of 18 rated high, 9 high or moderate)'."""
         if not self.total:
             return "low (no sources)"
-        return f"{self.level} ({n_of(self.stronger, self.total)} rated high or moderate)"
+        return (
+            f"{self.level} ({self.high} of {self.total} sources rated high, "
+            f"{self.stronger} high or moderate)"
+        )
 
 
 def confidence(ev: Evidence, keys, path: Path = paths.APPRAISAL) -> Confidence:
-    """Confidence in what the sources `keys` say, from the share of them rated high or moderate."""
+    """Confidence in what the sources `keys` say: high when enough of them rate high, moderate
+    when enough rate high or moderate, otherwise low (bars in the appraisal file)."""
     keys = list(keys)
     bars = load_appraisal(ev, path)["confidence"]
+    high = n_rated(ev, "high", keys=keys)
     stronger = n_rated(ev, "high", "moderate", keys=keys)
-    share = stronger / len(keys) if keys else 0.0
-    if stronger < bars["min_sources"] or share < bars["moderate"]:
+    if not keys or stronger < bars["min_sources"]:
         level = "low"
+    elif high / len(keys) >= bars["high"]:
+        level = "high"
+    elif stronger / len(keys) >= bars["moderate"]:
+        level = "moderate"
     else:
-        level = "high" if share >= bars["high"] else "moderate"
-    return Confidence(level, stronger, len(keys))
+        level = "low"
+    return Confidence(level, high, stronger, len(keys))
 
 
 def gap_confidence(ev: Evidence, gap_id: str, path: Path = paths.APPRAISAL) -> Confidence:

@@ -25,6 +25,7 @@ RECOMMENDATIONS = DATA / "recommendations.csv"
 GAPS = DATA / "gaps.yml"
 SUMMARY_FINDINGS = DATA / "summary_findings.yml"
 APPRAISAL = DATA / "appraisal.yml"
+EARLIER_REVIEWS = DATA / "earlier_reviews.csv"
 PRISMA_SCR = DATA / "prisma_scr.csv"
 IMPORTS = DATA / "imports"
 

@@ -45,8 +45,11 @@ def test_confidence_needs_enough_stronger_sources(ev, tmp_path):
         content["confidence"]["min_sources"] = 1
 
     c = confidence(e, keys, _rules(tmp_path, lower_minimum))
-    assert (c.level, c.stronger, c.total) == ("high", 2, 2)
-    assert c.sentence == "high (2 of 2 (100%) rated high or moderate)"
+    # One of two rates high (50%, at the high bar); both rate high or moderate.
+    assert (c.level, c.high, c.stronger, c.total) == ("high", 1, 2, 2)
+    assert c.sentence == "high (1 of 2 sources rated high, 2 high or moderate)"
+    only_a = confidence(e, ["fixturea2021"], _rules(tmp_path, lower_minimum))
+    assert only_a.level == "moderate"  # rated moderate: not high, but high or moderate
 
 
 def test_a_design_without_a_rating_is_named_with_its_line(ev, tmp_path):
