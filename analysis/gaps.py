@@ -55,6 +55,7 @@ __all__ = [
     "gap_kind",
     "research_to_close",
     "searches_aimed",
+    "verdicts_sentence",
 ]
 
 ABSOLUTE, EVIDENCE, NOT_A_GAP = "absolute gap", "evidence gap", "not a gap"
@@ -334,6 +335,28 @@ def ics_sources(ev: Evidence, path: Path = paths.GAPS, **where) -> list[str]:
 def n_ics(ev: Evidence, path: Path = paths.GAPS, **where) -> int:
     """How many sources are ICS evidence (see ics_sources)."""
     return len(ics_sources(ev, path, **where))
+
+
+def verdicts_sentence(ev: Evidence, path: Path = paths.GAPS) -> str:
+    """Every area under its verdict, as one sentence: 'Seven areas are absolute gaps (...)'."""
+    words = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven",
+             8: "Eight"}  # fmt: skip
+    parts = []
+    for kind, one, many in (
+        (ABSOLUTE, "is an absolute gap", "are absolute gaps"),
+        (EVIDENCE, "is an evidence gap", "are evidence gaps"),
+        (NOT_A_GAP, "is not a gap", "are not gaps"),
+    ):
+        labels = gaps_of_kind(ev, kind, path=path)
+        if labels:
+            n = len(labels)
+            noun = "area" if n == 1 else "areas"
+            number = str(words.get(n, n))
+            number = number if not parts else number.lower()
+            parts.append(f"{number} {noun} {one if n == 1 else many} ({'; '.join(labels)})")
+    if not parts:
+        return "No areas are defined."
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] + "."
 
 
 def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
