@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -220,8 +221,31 @@ def _execute(
 _PUBLISHED = "published.json"
 
 
+PACKAGE = Path(__file__).parent  # templates, filters, assets and the engine's own code
+_IMAGE = re.compile(r"!\[[^\]]*\]\(<?([^)\s>]+)")
+
+
+def _render_inputs(prepared: Prepared) -> list[Path]:
+    """Project files a render reads besides book.md: _quarto.yml, every file named in the
+    pandoc arguments (bibliography, CSL) and the images the chapters link to."""
+    root = prepared.config.root
+    found = [root / "_quarto.yml"]
+    found += [Path(a) for a in prepared.pandoc_args if a.startswith("/") and Path(a).is_file()]
+    book = prepared.book_md.read_text(encoding="utf-8")
+    chapter_dirs = {(root / e.source).parent for e in prepared.config.entries}
+    dirs = [prepared.book_md.parent, root, *sorted(chapter_dirs)]
+    for target in dict.fromkeys(_IMAGE.findall(book)):
+        if "://" in target:
+            continue
+        hit = next((d / target for d in dirs if (d / target).is_file()), None)
+        if hit is not None:
+            found.append(hit)
+    return sorted(set(found))
+
+
 def _render_fingerprint(prepared: Prepared, formats: list[str]) -> str:
-    """Everything a render reads: the assembled book, its figures, the arguments and the engine.
+    """Everything a render reads: the assembled book, its figures, the bibliography and style,
+    _quarto.yml, linked images, the arguments, the engine's files and the tools' versions.
 
     Equal fingerprints mean the renderers would write the same files again (builds are
     byte-reproducible), so a no-change rebuild can skip pandoc and Typst altogether.
@@ -229,14 +253,20 @@ def _render_fingerprint(prepared: Prepared, formats: list[str]) -> str:
     digest = hashlib.sha256()
     # Paths enter relative to the project, so a moved or copied project keeps its fingerprint.
     root = str(prepared.config.root)
-    settings = "\0".join([*formats, *prepared.pandoc_args, repr(prepared.meta)])
+    settings = "\0".join(
+        [*formats, *prepared.pandoc_args, repr(prepared.meta), versions()]
+    )
     digest.update(settings.replace(root, "<project>").encode())
-    work, package = prepared.book_md.parent, Path(__file__).parent
-    for base in (work, package):
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(base).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes().replace(root.encode(), b"<project>"))
+    work = prepared.book_md.parent
+    files = [(work, p) for p in sorted(work.rglob("*"))]
+    files += [(PACKAGE, p) for p in sorted(PACKAGE.rglob("*"))]
+    files += [(prepared.config.root, p) for p in _render_inputs(prepared)]
+    for base, path in files:
+        if path.is_file() and "__pycache__" not in path.parts and path.is_relative_to(base):
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes().replace(root.encode(), b"<project>"))
+        elif path.is_file():  # a bibliography outside the project: its absolute path is its name
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
