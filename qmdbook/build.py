@@ -24,6 +24,7 @@ from .emit import EmitContext, emit_chapter
 from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
 from .meta import BookMeta
 from .qmd import QmdError, parse_qmd
+from .sources import SourceError, read_text
 from .tools import ToolError, pandoc_path, pandoc_version, typst_version
 
 FILTERS = Path(__file__).parent / "filters"
@@ -140,8 +141,8 @@ def prepare(
     for entry in config.entries:
         path = config.root / entry.source
         try:
-            doc = parse_qmd(path.read_text(encoding="utf-8"), entry.source)
-        except QmdError as exc:
+            doc = parse_qmd(read_text(path, entry.source), entry.source)
+        except (QmdError, SourceError) as exc:
             raise BuildError(str(exc)) from None
         for d in doc.diagnostics:
             report.diagnostics.append(str(d))
