@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import cache
+from . import book_checks, cache
 from .assemble import ChapterSource, assemble, book_chapters, chapter_source, locate
 from .config import ProjectConfig, load_config
 from .emit import EmitContext, emit_chapter
@@ -148,8 +148,14 @@ def prepare(
             report.diagnostics.append(str(d))
             log(f"{'error' if strict else 'warning'}: {d}")
         sources.append(chapter_source(entry, doc))
+    missing = [str(d) for d in book_checks.missing_images(sources, config.root)]
+    if missing:  # every renderer stops on these, so they are errors even in a draft
+        raise BuildError(_refusal(missing, "missing image(s)", draft_too=True))
+    for d in book_checks.duplicate_ids(sources, config.root):
+        report.diagnostics.append(str(d))
+        log(f"{'error' if strict else 'warning'}: {d}")
     if strict and report.diagnostics:
-        raise BuildError(f"--strict: {len(report.diagnostics)} problem(s) in the sources")
+        raise BuildError(_refusal(report.diagnostics, "problem(s) in the sources"))
 
     results = _execute(config, sources, workers, report, log)
     report.timings["execute"] = time.perf_counter() - t0
@@ -292,6 +298,15 @@ def _record_publish(
     (stage_root / _PUBLISHED).write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
+def _refusal(found: list[str], what: str, draft_too: bool = False) -> str:
+    """Why a build stops: every problem, by file and line."""
+    listed = "\n".join(f"  {d}" for d in found)
+    why = "" if draft_too else (
+        "; a publishing build stops on these (`qmdbook preview` or --draft only warns)"
+    )
+    return f"{len(found)} {what}{why}:\n{listed}"
+
+
 def _replay_diagnostics(stage_root: Path, strict: bool, log: Log) -> list[str]:
     """A skipped render still reports what the last one found, so warnings never go quiet."""
     record = json.loads((stage_root / _PUBLISHED).read_text(encoding="utf-8"))
@@ -299,7 +314,7 @@ def _replay_diagnostics(stage_root: Path, strict: bool, log: Log) -> list[str]:
     for d in found:
         log(f"{'error' if strict else 'warning'}: {d}")
     if strict and found:
-        raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+        raise BuildError(_refusal(found, "unresolved reference(s)"))
     return found
 
 
@@ -483,7 +498,7 @@ def build(
             log(f"{'error' if strict else 'warning'}: {d}")
         report.diagnostics += found
         if strict and found:
-            raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+            raise BuildError(_refusal(found, "unresolved reference(s)"))
         if "html" not in wanted and config.output_dir.is_dir():
             # Without a new site, the previous one stays and only the downloads are replaced.
             for name in os.listdir(config.output_dir):
