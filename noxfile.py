@@ -126,10 +126,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def benchmark(session: nox.Session) -> None:
-    """Time a cold, a no-change and a prose-edit build of the review and print the figures."""
+    """Time cold, no-change and prose-edit builds and a 50,000-record import; print the figures."""
     install(session)
     print_versions(session)
     session.run("python", "-m", "qmdbook.benchmark", "--project", str(ROOT), *session.posargs)
+    session.run("python", "-m", "analysis.import_benchmark")
 
 
 @nox.session(python=False)

@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.bib import Bib
 from analysis.codebook import fields
 from analysis.csvio import Table
-from analysis.dedupe import duplicate_marks
+from analysis.dedupe import cached_duplicate_marks
 from analysis.errors import Problem
 from analysis.schemas import BARE_DOI
 
@@ -57,7 +57,7 @@ def searches_vs_records(searches: Table, records: Table) -> list[Problem]:
 
 
 def duplicates_as_computed(records: Table) -> list[Problem]:
-    computed = duplicate_marks(records.frame)
+    computed = cached_duplicate_marks(records.frame)
     problems = []
     for (line, row), expected in zip(_rows(records), computed.tolist(), strict=True):
         if row.duplicate_of != expected:

@@ -244,13 +244,14 @@ def import_export(
         }
     )
     marks = dict(zip(combined["record_id"], combined["duplicate_of"], strict=True))
+    added_ids = set(ids)
     return ImportReport(
         export=name,
         search_id=search_id,
         added=ids,
         titles=dict(zip(ids, (r.title for r in exported), strict=True)),
         duplicates={rid: marks[rid] for rid in ids if marks[rid]},
-        changed={rid: c for rid, c in changed.items() if rid not in ids},
+        changed={rid: c for rid, c in changed.items() if rid not in added_ids},
         awaiting_screening=awaiting_screening(combined, data),
         copied_to=_name(target, data),
         warnings=warnings,

@@ -32,6 +32,7 @@ QUARTO_CONFIG = ROOT / "_quarto.yml"
 BUILD = ROOT / "_build"
 SITE = ROOT / "_site"
 CACHE = ROOT / ".cache"
+DEDUPE_CACHE = CACHE / "dedupe"  # duplicate marks by content hash of the records compared
 
 TESTS = ROOT / "tests"
 FIXTURE_EVIDENCE = TESTS / "fixtures" / "evidence"  # a small fictional evidence base for tests
