@@ -20,6 +20,38 @@ def _rows(table: Table):
         yield table.line(index), row
 
 
+# Which file's rows each file's rows refer to: an empty one makes every referring row fail.
+_REFERRED_BY = {"searches": ("records",), "records": ("searches", "screening")}
+
+
+def header_only(tables: dict[str, Table]) -> list[Problem]:
+    """One root cause for a file left with its header only while other files refer to it.
+
+    Without this, every row that refers to the emptied file is reported (hundreds of
+    problems for one truncated file), and the cause is lost among them.
+    """
+    found = []
+    for name, referring in _REFERRED_BY.items():
+        table = tables.get(name)
+        if table is None or not table.frame.empty or table.problems:
+            continue
+        users = [
+            f"{tables[r].name} ({len(tables[r].frame)} rows)"
+            for r in referring
+            if r in tables and not tables[r].frame.empty
+        ]
+        if users:
+            found.append(
+                Problem(
+                    table.name, 1, None,
+                    f"has its header but no rows, while {' and '.join(users)} refer to it: the "
+                    "file was probably truncated or overwritten; restore it (git checkout -- "
+                    f"{table.name}) before fixing anything else",
+                )
+            )  # fmt: skip
+    return found
+
+
 def searches_vs_records(searches: Table, records: Table) -> list[Problem]:
     problems = []
     known = set(searches.frame["search_id"])
