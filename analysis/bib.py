@@ -98,8 +98,8 @@ def _structure_problems(text: str, name: str) -> tuple[list[Problem], set[int]]:
             problems.append(
                 Problem(
                     name, line, key,
-                    f"entry is not closed: a '}}' is missing {nxt} (look at the end of the "
-                    f"entry, line {field_line}, or a field whose braces do not balance)",
+                    f"malformed BibTeX: entry is not closed: a '}}' is missing {nxt} (look at the "
+                    f"end of the entry, line {field_line}, or a field whose braces do not balance)",
                 )
             )  # fmt: skip
             if n + 1 < len(openings):

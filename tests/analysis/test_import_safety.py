@@ -111,5 +111,5 @@ def test_bibtex_entry_missing_its_closing_brace_is_blamed_not_the_next(ev):
         b"@article{second2021,\n  title = {Fixture second},\n  year = {2021}\n}\n"
     )
     message = _refused(ev, export, source="Fixture C", query="q")
-    assert "unclosed.bib:1: first2020: entry is not closed" in message
+    assert "unclosed.bib:1: first2020: malformed BibTeX: entry is not closed" in message
     assert "line 3" in message and "second2021" not in message

@@ -28,5 +28,6 @@ def test_unclosed_bibliography_entry_is_the_one_blamed(ev):
     bib.write_text(text[:first_end] + "\n" + text[first_end + 3 :], encoding="utf-8")
     first_key = text[text.index("{") + 1 : text.index(",")]
     message = ev.problems()
-    assert f"references/references.bib:2: {first_key}: entry is not closed" in message
+    where = f"references/references.bib:2: {first_key}"
+    assert f"{where}: malformed BibTeX: entry is not closed" in message
     assert message.startswith("1 problem found:"), "the next entry is not blamed"
