@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import signal
 from pathlib import Path
 
 import nox
@@ -100,11 +101,18 @@ def docx(session: nox.Session) -> None:
     render(session, "docx")
 
 
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 @nox.session
 def preview(session: nox.Session) -> None:
-    """Serve the site on localhost and rebuild a chapter whenever it is saved."""
+    """Serve the site on localhost, rebuild on save and reload the page (problems only warn)."""
     install(session)
     print_versions(session)
+    # nox stops its command cleanly on Ctrl-C but dies at once on SIGTERM, which orphaned the
+    # server: a SIGTERM becomes a Ctrl-C, so nox terminates the preview before it exits.
+    signal.signal(signal.SIGTERM, _interrupt)
     session.run("qmdbook", "preview", "--project", str(ROOT), *session.posargs)
 
 
