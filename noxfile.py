@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 import signal
+import sys
 from pathlib import Path
 
 import nox
@@ -143,10 +143,8 @@ def benchmark(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def clean(session: nox.Session) -> None:
-    """Remove every generated file: site, build folder and execution cache."""
-    for name in ("_site", "_build", ".cache"):
-        target = ROOT / name
-        if target.exists():
-            session.log(f"removing {target.relative_to(ROOT)}")
-            shutil.rmtree(target)
+    """Remove _site, _build, _freeze, .cache, __pycache__, *.egg-info, .pytest_cache, .ruff_cache"""
+    sys.path.insert(0, str(ROOT))
+    from analysis.housekeeping import remove_generated
 
+    remove_generated(ROOT, session.log)
