@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
+import signal
+import sys
 from pathlib import Path
 
 import nox
@@ -100,11 +101,18 @@ def docx(session: nox.Session) -> None:
     render(session, "docx")
 
 
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 @nox.session
 def preview(session: nox.Session) -> None:
-    """Serve the site on localhost and rebuild a chapter whenever it is saved."""
+    """Serve the site on localhost, rebuild on save and reload the page (problems only warn)."""
     install(session)
     print_versions(session)
+    # nox stops its command cleanly on Ctrl-C but dies at once on SIGTERM, which orphaned the
+    # server: a SIGTERM becomes a Ctrl-C, so nox terminates the preview before it exits.
+    signal.signal(signal.SIGTERM, _interrupt)
     session.run("qmdbook", "preview", "--project", str(ROOT), *session.posargs)
 
 
@@ -126,18 +134,17 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def benchmark(session: nox.Session) -> None:
-    """Time a cold, a no-change and a prose-edit build of the review and print the figures."""
+    """Time cold, no-change and prose-edit builds and a 50,000-record import; print the figures."""
     install(session)
     print_versions(session)
     session.run("python", "-m", "qmdbook.benchmark", "--project", str(ROOT), *session.posargs)
+    session.run("python", "-m", "analysis.import_benchmark")
 
 
 @nox.session(python=False)
 def clean(session: nox.Session) -> None:
-    """Remove every generated file: site, build folder and execution cache."""
-    for name in ("_site", "_build", ".cache"):
-        target = ROOT / name
-        if target.exists():
-            session.log(f"removing {target.relative_to(ROOT)}")
-            shutil.rmtree(target)
+    """Remove _site, _build, _freeze, .cache, __pycache__, *.egg-info, .pytest_cache, .ruff_cache"""
+    sys.path.insert(0, str(ROOT))
+    from analysis.housekeeping import remove_generated
 
+    remove_generated(ROOT, session.log)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -16,13 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import cache
+from . import book_checks, cache
 from .assemble import ChapterSource, assemble, book_chapters, chapter_source, locate
 from .config import ProjectConfig, load_config
 from .emit import EmitContext, emit_chapter
 from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
 from .meta import BookMeta
 from .qmd import QmdError, parse_qmd
+from .sources import SourceError, read_text
 from .tools import ToolError, pandoc_path, pandoc_version, typst_version
 
 FILTERS = Path(__file__).parent / "filters"
@@ -139,15 +141,21 @@ def prepare(
     for entry in config.entries:
         path = config.root / entry.source
         try:
-            doc = parse_qmd(path.read_text(encoding="utf-8"), entry.source)
-        except QmdError as exc:
+            doc = parse_qmd(read_text(path, entry.source), entry.source)
+        except (QmdError, SourceError) as exc:
             raise BuildError(str(exc)) from None
         for d in doc.diagnostics:
             report.diagnostics.append(str(d))
             log(f"{'error' if strict else 'warning'}: {d}")
         sources.append(chapter_source(entry, doc))
+    missing = [str(d) for d in book_checks.missing_images(sources, config.root)]
+    if missing:  # every renderer stops on these, so they are errors even in a draft
+        raise BuildError(_refusal(missing, "missing image(s)", draft_too=True))
+    for d in book_checks.duplicate_ids(sources, config.root):
+        report.diagnostics.append(str(d))
+        log(f"{'error' if strict else 'warning'}: {d}")
     if strict and report.diagnostics:
-        raise BuildError(f"--strict: {len(report.diagnostics)} problem(s) in the sources")
+        raise BuildError(_refusal(report.diagnostics, "problem(s) in the sources"))
 
     results = _execute(config, sources, workers, report, log)
     report.timings["execute"] = time.perf_counter() - t0
@@ -220,8 +228,31 @@ def _execute(
 _PUBLISHED = "published.json"
 
 
+PACKAGE = Path(__file__).parent  # templates, filters, assets and the engine's own code
+_IMAGE = re.compile(r"!\[[^\]]*\]\(<?([^)\s>]+)")
+
+
+def _render_inputs(prepared: Prepared) -> list[Path]:
+    """Project files a render reads besides book.md: _quarto.yml, every file named in the
+    pandoc arguments (bibliography, CSL) and the images the chapters link to."""
+    root = prepared.config.root
+    found = [root / "_quarto.yml"]
+    found += [Path(a) for a in prepared.pandoc_args if a.startswith("/") and Path(a).is_file()]
+    book = prepared.book_md.read_text(encoding="utf-8")
+    chapter_dirs = {(root / e.source).parent for e in prepared.config.entries}
+    dirs = [prepared.book_md.parent, root, *sorted(chapter_dirs)]
+    for target in dict.fromkeys(_IMAGE.findall(book)):
+        if "://" in target:
+            continue
+        hit = next((d / target for d in dirs if (d / target).is_file()), None)
+        if hit is not None:
+            found.append(hit)
+    return sorted(set(found))
+
+
 def _render_fingerprint(prepared: Prepared, formats: list[str]) -> str:
-    """Everything a render reads: the assembled book, its figures, the arguments and the engine.
+    """Everything a render reads: the assembled book, its figures, the bibliography and style,
+    _quarto.yml, linked images, the arguments, the engine's files and the tools' versions.
 
     Equal fingerprints mean the renderers would write the same files again (builds are
     byte-reproducible), so a no-change rebuild can skip pandoc and Typst altogether.
@@ -229,14 +260,20 @@ def _render_fingerprint(prepared: Prepared, formats: list[str]) -> str:
     digest = hashlib.sha256()
     # Paths enter relative to the project, so a moved or copied project keeps its fingerprint.
     root = str(prepared.config.root)
-    settings = "\0".join([*formats, *prepared.pandoc_args, repr(prepared.meta)])
+    settings = "\0".join(
+        [*formats, *prepared.pandoc_args, repr(prepared.meta), versions()]
+    )
     digest.update(settings.replace(root, "<project>").encode())
-    work, package = prepared.book_md.parent, Path(__file__).parent
-    for base in (work, package):
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(base).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes().replace(root.encode(), b"<project>"))
+    work = prepared.book_md.parent
+    files = [(work, p) for p in sorted(work.rglob("*"))]
+    files += [(PACKAGE, p) for p in sorted(PACKAGE.rglob("*"))]
+    files += [(prepared.config.root, p) for p in _render_inputs(prepared)]
+    for base, path in files:
+        if path.is_file() and "__pycache__" not in path.parts and path.is_relative_to(base):
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes().replace(root.encode(), b"<project>"))
+        elif path.is_file():  # a bibliography outside the project: its absolute path is its name
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -261,6 +298,15 @@ def _record_publish(
     (stage_root / _PUBLISHED).write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
+def _refusal(found: list[str], what: str, draft_too: bool = False) -> str:
+    """Why a build stops: every problem, by file and line."""
+    listed = "\n".join(f"  {d}" for d in found)
+    why = "" if draft_too else (
+        "; a publishing build stops on these (`qmdbook preview` or --draft only warns)"
+    )
+    return f"{len(found)} {what}{why}:\n{listed}"
+
+
 def _replay_diagnostics(stage_root: Path, strict: bool, log: Log) -> list[str]:
     """A skipped render still reports what the last one found, so warnings never go quiet."""
     record = json.loads((stage_root / _PUBLISHED).read_text(encoding="utf-8"))
@@ -268,7 +314,7 @@ def _replay_diagnostics(stage_root: Path, strict: bool, log: Log) -> list[str]:
     for d in found:
         log(f"{'error' if strict else 'warning'}: {d}")
     if strict and found:
-        raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+        raise BuildError(_refusal(found, "unresolved reference(s)"))
     return found
 
 
@@ -452,7 +498,7 @@ def build(
             log(f"{'error' if strict else 'warning'}: {d}")
         report.diagnostics += found
         if strict and found:
-            raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+            raise BuildError(_refusal(found, "unresolved reference(s)"))
         if "html" not in wanted and config.output_dir.is_dir():
             # Without a new site, the previous one stays and only the downloads are replaced.
             for name in os.listdir(config.output_dir):

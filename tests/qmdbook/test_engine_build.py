@@ -206,7 +206,7 @@ def test_unknown_cell_option_fails_only_when_strict(built, tmp_path):
     app.write_text(
         app.read_text().replace("#| label: tbl-extra", "#| label: tbl-extra\n#| colour: red")
     )
-    with pytest.raises(BuildError, match="strict"):
+    with pytest.raises(BuildError, match="chapters/appendix.qmd:5: unknown cell option 'colour'"):
         build(root, ["html"], strict=True, engine="builtin", log=quiet)
     report = build(root, ["html"], engine="builtin", log=quiet)
     assert "chapters/appendix.qmd:5: unknown cell option 'colour'" in report.diagnostics
