@@ -22,11 +22,15 @@ from .config import ProjectConfig, load_config
 from .emit import EmitContext, emit_chapter
 from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
 from .meta import BookMeta
-from .qmd import QmdError, parse_qmd
+from .qmd import QmdError
+from .shortcodes import read_chapter
+from .book_shortcodes import chapter_shortcodes
 from .tools import ToolError, pandoc_path, pandoc_version, typst_version
 
 FILTERS = Path(__file__).parent / "filters"
 FORMATS = ("html", "pdf", "docx")
+# Run before citeproc, in this order (filters/README.md gives each one's contract).
+FILTER_ORDER = ("normalise", "crossref", "pagebreak", "video", "kbd", "format")
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
 
 Log = Callable[[str], None]
@@ -92,17 +96,10 @@ def chapter_defaults(config: ProjectConfig, front_matter: dict) -> dict:
 def _pandoc_args(config: ProjectConfig, work: Path, diagnostics: Path) -> list[str]:
     root = config.root
     dirs = [work, root, *sorted({(root / e.source).parent for e in config.entries})]
-    args = [
-        "-f",
-        "markdown",
-        "--lua-filter",
-        str(FILTERS / "normalise.lua"),
-        "--lua-filter",
-        str(FILTERS / "crossref.lua"),
-        "--lua-filter",
-        str(FILTERS / "format.lua"),
-        "--citeproc",
-    ]
+    args = ["-f", "markdown"]
+    for name in FILTER_ORDER:
+        args += ["--lua-filter", str(FILTERS / f"{name}.lua")]
+    args.append("--citeproc")
     for bib in config.bibliography:
         args += ["--bibliography", str((root / bib).resolve())]
     if config.csl:
@@ -137,9 +134,8 @@ def prepare(
 
     sources: list[ChapterSource] = []
     for entry in config.entries:
-        path = config.root / entry.source
         try:
-            doc = parse_qmd(path.read_text(encoding="utf-8"), entry.source)
+            doc = read_chapter(config.root, entry.source)
         except QmdError as exc:
             raise BuildError(str(exc)) from None
         for d in doc.diagnostics:
@@ -158,10 +154,20 @@ def prepare(
     fig_dir = work / "figures"
     work.mkdir(parents=True)
     bodies = []
-    for s, result in zip(sources, results, strict=True):
+    try:
+        shortcode_contexts = chapter_shortcodes(config, sources, results, fig_dir)
+    except QmdError as exc:
+        raise BuildError(str(exc)) from None
+    for s, result, codes in zip(sources, results, shortcode_contexts, strict=True):
         stem = Path(s.entry.source).with_suffix("").as_posix().replace("/", "-")
-        ctx = EmitContext(fig_dir, "figures", stem, chapter_defaults(config, s.doc.front_matter))
+        defaults = chapter_defaults(config, s.doc.front_matter)
+        ctx = EmitContext(fig_dir, "figures", stem, defaults, shortcodes=codes)
         bodies.append(emit_chapter(s.doc, result, ctx))
+        for d in codes.diagnostics:
+            report.diagnostics.append(str(d))
+            log(f"{'error' if strict else 'warning'}: {d}")
+    if strict and report.diagnostics:
+        raise BuildError(f"--strict: {len(report.diagnostics)} problem(s) in the sources")
     meta = replace(config.meta, chapters=book_chapters(sources))
     book_md = work / "book.md"
     book_md.write_text(assemble(meta, sources, bodies), encoding="utf-8")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .execute import ChapterResult, strip_ansi
 from .qmd import Cell, Prose, QmdDoc, replace_inline
+from .shortcodes import ShortcodeContext, expand_shortcodes
 
 # Quarto's defaults where neither the cell nor _quarto.yml says otherwise.
 DEFAULTS = {"echo": True, "include": True, "output": True, "warning": True, "error": False}
@@ -21,6 +22,7 @@ class EmitContext:
     fig_prefix: str  # how book.md refers to fig_dir (relative to book.md's directory)
     stem: str  # unique per chapter: names figures and prefixes footnotes
     defaults: dict  # execute options from _quarto.yml and the chapter's front matter
+    shortcodes: ShortcodeContext | None = None  # None: shortcodes are left as written
 
 
 # ------------------------------------------------------------------------------------ tables
@@ -276,6 +278,10 @@ def prefix_footnotes(text: str, prefix: str) -> str:
     return "".join(out)
 
 
+def _locator(doc: QmdDoc, seg: Prose, text: str):
+    return lambda offset: doc.where(seg.line + text.count("\n", 0, offset))
+
+
 def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) -> str:
     """The chapter as pandoc markdown (without front matter)."""
     emitter = _Emitter(doc, result, ctx)
@@ -284,9 +290,12 @@ def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) ->
     for seg in doc.segments:
         if isinstance(seg, Prose):
             if seg.verbatim:
-                parts.append(seg.text)
+                text = seg.text
             else:
-                parts.append(prefix_footnotes(replace_inline(seg, inline), ctx.stem))
+                text = prefix_footnotes(replace_inline(seg, inline), ctx.stem)
+            if ctx.shortcodes is not None:
+                text = expand_shortcodes(text, _locator(doc, seg, text), ctx.shortcodes)
+            parts.append(text)
         else:
             block = emitter.cell(seg)
             if block:

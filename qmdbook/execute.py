@@ -195,9 +195,9 @@ def execute_chapter(
             tags = cell.metadata.get("tags", [])
             if errors and "raises-exception" not in tags:
                 tb = strip_ansi("\n".join(errors[0].get("traceback", [])))
-                line = _error_location(doc, origin[i], tb)
+                path, line = doc.where(_error_location(doc, origin[i], tb))
                 what = "inline expression" if origin[i] and origin[i][0] == "inline" else "cell"
-                raise ExecutionError(doc.path, line, tb, what) from None
+                raise ExecutionError(path, line, tb, what) from None
         raise ExecutionError(doc.path, 1, strip_ansi(str(exc))) from None
     except (CellTimeoutError, DeadKernelError) as exc:
         raise ExecutionError(doc.path, 1, f"kernel failed: {exc}") from None
