@@ -16,21 +16,24 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
+
 from . import cache
 from .assemble import ChapterSource, assemble, book_chapters, chapter_source, locate
+from .book_shortcodes import chapter_shortcodes
 from .config import ProjectConfig, load_config
+from .crossref_options import crossref_options
 from .emit import EmitContext, emit_chapter
 from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
 from .meta import BookMeta
 from .qmd import QmdError
 from .shortcodes import read_chapter
-from .book_shortcodes import chapter_shortcodes
 from .tools import ToolError, pandoc_path, pandoc_version, typst_version
 
 FILTERS = Path(__file__).parent / "filters"
 FORMATS = ("html", "pdf", "docx")
 # Run before citeproc, in this order (filters/README.md gives each one's contract).
-FILTER_ORDER = ("normalise", "crossref", "pagebreak", "video", "kbd", "format")
+FILTER_ORDER = ("normalise", "crossref", "layout", "pagebreak", "video", "kbd", "format")
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
 
 Log = Callable[[str], None]
@@ -87,7 +90,12 @@ def chapter_defaults(config: ProjectConfig, front_matter: dict) -> dict:
     fm_exec = front_matter.get("execute") or {}
     if isinstance(fm_exec, dict):
         merged.update({k: v for k, v in fm_exec.items() if k not in ("cache", "freeze")})
-    for key in ("echo", "warning", "error", "output", "include", "fig-width", "fig-height"):
+    # Document-level code folding: the HTML format's option, then the chapter's front matter.
+    for key in ("code-fold", "code-summary"):
+        if key in config.formats.get("html", {}):
+            merged[key] = config.formats["html"][key]
+    for key in ("echo", "warning", "error", "output", "include", "fig-width", "fig-height",
+                "code-fold", "code-summary"):
         if key in front_matter:
             merged[key] = front_matter[key]
     return merged
@@ -173,10 +181,19 @@ def prepare(
     book_md.write_text(assemble(meta, sources, bodies), encoding="utf-8")
     diagnostics = work / "diagnostics.tsv"
     report.book_md = book_md
-    report.timings["prepare"] = time.perf_counter() - t0
-    return Prepared(
-        config, meta, book_md, _pandoc_args(config, work, diagnostics), diagnostics, report
+    pandoc_args = _pandoc_args(config, work, diagnostics)
+    crossref, problems = crossref_options(config.raw, config.root)
+    for d in problems:
+        report.diagnostics.append(str(d))
+        log(f"{'error' if strict else 'warning'}: {d}")
+    if strict and problems:
+        raise BuildError(f"--strict: {len(problems)} problem(s) in _quarto.yml")
+    (work / "crossref.yml").write_text(
+        yaml.safe_dump({"qmdbook-crossref": crossref}, sort_keys=True), encoding="utf-8"
     )
+    pandoc_args[2:2] = ["--metadata-file", str(work / "crossref.yml")]
+    report.timings["prepare"] = time.perf_counter() - t0
+    return Prepared(config, meta, book_md, pandoc_args, diagnostics, report)
 
 
 def _execute(

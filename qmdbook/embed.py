@@ -20,7 +20,8 @@ from .qmd import Cell, QmdDoc, QmdError, _parse_options
 @dataclass
 class Embedder:
     root: Path
-    chapters: dict[str, tuple[QmdDoc, ChapterResult | None, dict]]  # source -> doc, outputs, defaults
+    # source -> (parsed chapter, its outputs, its execute defaults)
+    chapters: dict[str, tuple[QmdDoc, ChapterResult | None, dict]]
     fig_dir: Path
     fig_prefix: str
 

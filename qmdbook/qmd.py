@@ -27,6 +27,13 @@ KNOWN_OPTIONS = frozenset(
         "fig-width",
         "fig-height",
         "code-fold",
+        "code-summary",
+        "fig-subcap",
+        "layout-ncol",
+        "layout-nrow",
+        "layout",
+        "lst-label",
+        "lst-cap",
     }
 )
 

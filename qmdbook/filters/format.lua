@@ -32,12 +32,19 @@ local function callout(div, kind)
     explicit = title
     body = pandoc.Blocks({ table.unpack(body, 2) })
   end
+  -- A callout with a cross-reference id is numbered ("Tip 2.1"): that label replaces the kind's.
+  local numbered = div.attributes["crossref-label"]
+  div.attributes["crossref-label"] = nil
+  if numbered then
+    title = pandoc.Inlines({ pandoc.Str(numbered) })
+    if #explicit > 0 then title = title .. pandoc.Inlines({ pandoc.Str(":"), pandoc.Space() }) .. explicit end
+  end
   if is_typst() then
-    -- The template's callout() prints the kind's label itself, then ": title" if any.
-    title = explicit
+    -- The template's callout() prints the kind's label (or the numbered one), then ": title".
+    local label = numbered and (', label: [' .. typst_inlines(pandoc.Inlines({ pandoc.Str(numbered) })) .. ']') or ""
     local blocks = pandoc.Blocks({
       pandoc.RawBlock("typst",
-        '#callout(kind: "' .. kind .. '", title: [' .. typst_inlines(title) .. "])["),
+        '#callout(kind: "' .. kind .. '"' .. label .. ', title: [' .. typst_inlines(explicit) .. "])["),
     })
     blocks:extend(body)
     blocks:insert(pandoc.RawBlock("typst", "]"))
@@ -70,9 +77,10 @@ end
 
 local function code_fold(div)
   if not is_html() then return div.content end
-  local summary = div.attributes["summary"] or "Code"
+  local summary = (div.attributes["summary"] or "Code"):gsub("&", "&amp;"):gsub("<", "&lt;")
+  local open = div.attributes["open"] and " open" or ""
   local blocks = pandoc.Blocks({
-    pandoc.RawBlock("html", '<details class="code-fold"><summary>' .. summary .. "</summary>"),
+    pandoc.RawBlock("html", '<details class="code-fold"' .. open .. "><summary>" .. summary .. "</summary>"),
   })
   blocks:extend(div.content)
   blocks:insert(pandoc.RawBlock("html", "</details>"))
