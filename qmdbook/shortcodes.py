@@ -47,6 +47,7 @@ def parse_shortcode(body: str) -> Shortcode:
     lexer = shlex.shlex(body, posix=True)
     lexer.whitespace_split = True
     lexer.escape = ""  # `\.` in a meta key is Quarto's literal dot, not a shell escape
+    lexer.commenters = ""  # `#` starts an embed label, not a comment
     try:
         tokens = list(lexer)
     except ValueError:

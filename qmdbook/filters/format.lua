@@ -47,7 +47,9 @@ local function callout(div, kind)
         '#callout(kind: "' .. kind .. '"' .. label .. ', title: [' .. typst_inlines(explicit) .. "])["),
     })
     blocks:extend(body)
-    blocks:insert(pandoc.RawBlock("typst", "]"))
+    -- The label after the call lets links (numbered callouts) reach the callout.
+    local label_ref = div.identifier ~= "" and (" <" .. div.identifier .. ">") or ""
+    blocks:insert(pandoc.RawBlock("typst", "]" .. label_ref))
     return blocks
   end
   if is_html() then

@@ -56,13 +56,13 @@ class Outputs:
         return [" ".join((p.extract_text() or "").replace(NBSP, " ").split()) for p in reader.pages]
 
     def docx_text(self) -> str:
-        import docx
-
-        doc = docx.Document(next(self.site.glob("*.docx")))
-        parts = [p.text for p in doc.paragraphs]
-        for table in doc.tables:
-            parts += [c.text for row in table.rows for c in row.cells]
-        return " ".join(" ".join(parts).replace(NBSP, " ").split())
+        """Every paragraph's text in document order, maths (OMML) and table cells included."""
+        xml = self.docx_xml()
+        paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+        texts = [
+            "".join(re.findall(r"<(?:w|m):t(?: [^>]*)?>([^<]*)</(?:w|m):t>", p)) for p in paragraphs
+        ]
+        return " ".join(unescape(" ".join(texts)).replace(NBSP, " ").split())
 
     def docx_xml(self) -> str:
         import zipfile
