@@ -33,7 +33,10 @@ from .tools import ToolError, pandoc_path, pandoc_version, typst_version
 FILTERS = Path(__file__).parent / "filters"
 FORMATS = ("html", "pdf", "docx")
 # Run before citeproc, in this order (filters/README.md gives each one's contract).
-FILTER_ORDER = ("normalise", "crossref", "layout", "pagebreak", "video", "kbd", "format")
+FILTER_ORDER = (
+    "conditional", "tabset", "normalise", "crossref", "layout", "margin", "pagebreak", "video",
+    "kbd", "format",
+)  # fmt: skip
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
 
 Log = Callable[[str], None]
@@ -188,10 +191,13 @@ def prepare(
         log(f"{'error' if strict else 'warning'}: {d}")
     if strict and problems:
         raise BuildError(f"--strict: {len(problems)} problem(s) in _quarto.yml")
-    (work / "crossref.yml").write_text(
-        yaml.safe_dump({"qmdbook-crossref": crossref}, sort_keys=True), encoding="utf-8"
+    # The filters' view of _quarto.yml: crossref options, and flags for when-meta conditions.
+    flags = {k: v for k, v in config.raw.items() if isinstance(v, bool)}
+    (work / "filter-meta.yml").write_text(
+        yaml.safe_dump({"qmdbook-crossref": crossref, "qmdbook-flags": flags}, sort_keys=True),
+        encoding="utf-8",
     )
-    pandoc_args[2:2] = ["--metadata-file", str(work / "crossref.yml")]
+    pandoc_args[2:2] = ["--metadata-file", str(work / "filter-meta.yml")]
     report.timings["prepare"] = time.perf_counter() - t0
     return Prepared(config, meta, book_md, pandoc_args, diagnostics, report)
 
@@ -303,8 +309,14 @@ def read_diagnostics(prepared: Prepared) -> list[str]:
         return []
     out = []
     for line in dict.fromkeys(lines):
-        kind, source, key = (line.split("\t") + ["", "", ""])[:3]
+        kind, source, key, message = (line.split("\t") + ["", "", "", ""])[:4]
         where = source or "<book>"
+        if kind == "option":
+            # A filter's report of an attribute it does not support: `message` says which.
+            if source:
+                where = f"{source}:{locate(prepared.config.root / source, key, prefix='')}"
+            out.append(f"{where}: {message}")
+            continue
         if source:
             where = f"{source}:{locate(prepared.config.root / source, key)}"
         what = "cross-reference" if kind == "xref" else "citation"
@@ -475,7 +487,7 @@ def build(
             log(f"{'error' if strict else 'warning'}: {d}")
         report.diagnostics += found
         if strict and found:
-            raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+            raise BuildError(f"--strict: {len(found)} problem(s) found while rendering")
         if "html" not in wanted and config.output_dir.is_dir():
             # Without a new site, the previous one stays and only the downloads are replaced.
             for name in os.listdir(config.output_dir):

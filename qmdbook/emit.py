@@ -174,7 +174,7 @@ class _Emitter:
     def code_block(self, cell: Cell, fenced: bool) -> str:
         if fenced:
             # echo: fenced shows the cell as written: its fence and its options.
-            shown = {k: v for k, v in cell.options.items() if k != "echo"}
+            shown = cell.options
             options = yaml.safe_dump(shown, sort_keys=False, allow_unicode=True) if shown else ""
             lines = "".join(f"#| {line}\n" for line in options.splitlines())
             code = _fenced("```{python}\n" + lines + cell.code + "\n```", ".markdown .cell-code")

@@ -211,6 +211,15 @@ local function on_float_div(div, kind)
     caption = content[#content].content
     content:remove(#content)
   end
+  local margin = opt(kind .. "-cap-location", "") == "margin"
+  if caption == nil and #content == 1 and margin then
+    -- A margin caption leaves its figure or table so it can sit beside it.
+    local only = content[1]
+    if (kind == "fig" and only.t == "Figure") or (kind == "tbl" and only.t == "Table") then
+      caption = pandoc.utils.blocks_to_inlines(only.caption.long)
+      only.caption.long = pandoc.Blocks({})
+    end
+  end
   if caption == nil and #content == 1 then
     local only = content[1]
     if (kind == "fig" and only.t == "Figure") or (kind == "tbl" and only.t == "Table") then
@@ -223,6 +232,7 @@ local function on_float_div(div, kind)
   local cap = caption_div(caption, kind, number)
   -- Quarto's defaults: captions below figures, above tables and listings.
   local location = opt(kind .. "-cap-location", kind == "fig" and "bottom" or "top")
+  if location == "margin" then cap.classes:insert("column-margin") end
   if location == "top" then content:insert(1, cap) else content:insert(cap) end
   div.content = content
   return div

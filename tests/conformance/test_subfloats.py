@@ -31,8 +31,8 @@ def test_subfloats_are_lettered_under_their_parent(conformance, fmt):
 
 def test_html_panels_put_two_cells_in_a_row(conformance):
     html = conformance.html(page_of(conformance, "sec-subfloats"))
-    rows = re.findall(r'<div class="quarto-layout-row".*?(?=<div class="quarto-layout-row"|</main>)',
-                      html, re.S)
+    row = r'<div class="quarto-layout-row"'
+    rows = re.findall(rf"{row}.*?(?={row}|</main>)", html, re.S)
     cells = [row.count('class="quarto-layout-cell"') for row in rows]
     # fig-squares, tbl-panel: one row of two; layout [[1,1],[1]]: two then one; fig-cells: two.
     assert cells[:5] == [2, 2, 2, 1, 2]
