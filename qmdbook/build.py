@@ -25,6 +25,7 @@ from .config import ProjectConfig, load_config
 from .crossref_options import crossref_options
 from .emit import EmitContext, emit_chapter
 from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
+from .freeze import invalidate_stale
 from .meta import BookMeta
 from .qmd import QmdError
 from .shortcodes import read_chapter
@@ -34,8 +35,8 @@ FILTERS = Path(__file__).parent / "filters"
 FORMATS = ("html", "pdf", "docx")
 # Run before citeproc, in this order (filters/README.md gives each one's contract).
 FILTER_ORDER = (
-    "conditional", "tabset", "normalise", "crossref", "layout", "margin", "pagebreak", "video",
-    "kbd", "format",
+    "conditional", "tabset", "normalise", "crossref", "chapterlinks", "layout", "margin",
+    "pagebreak", "video", "kbd", "format",
 )  # fmt: skip
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
 
@@ -424,6 +425,9 @@ def _build_with_quarto(
     stage_root = config.build_dir / "qmdbook"
     stage_root.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=stage_root))
+    plan = None
+    if config.execute.get("freeze") == "auto":
+        plan = invalidate_stale(config, lambda fm: chapter_defaults(config, fm), log)
     command = ["quarto", "render", str(config.root), "--output-dir", str(stage)]
     configured = {_FORMAT_OF_CONFIG[f] for f in config.formats}
     if set(formats) != configured:  # all configured formats is Quarto's own default
@@ -433,6 +437,8 @@ def _build_with_quarto(
         shutil.rmtree(stage, ignore_errors=True)
         raise BuildError(f"quarto render failed ({proc.returncode}); previous output kept")
     publish(stage, config.output_dir)
+    if plan is not None:
+        plan.commit()
     return report
 
 

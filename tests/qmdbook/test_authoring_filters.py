@@ -135,3 +135,25 @@ def test_callout_collapse_and_appearance():
     assert '<details><summary class="callout-title">T</summary>' in html
     assert "callout-appearance-simple" in html
     assert 'appearance: "simple"' in run(md, "typst")
+
+
+def test_links_to_chapter_files_become_internal_links(tmp_path):
+    md = """\
+---
+qmdbook:
+  chapters:
+    - {id: sec-sum, number: "", source: report/summary.qmd}
+    - {id: sec-two, number: "1", source: report/two.qmd}
+---
+
+# Summary {#sec-sum .unnumbered}
+
+# Two {#sec-two}
+
+See [the summary](summary.qmd), [its part](summary.qmd#sec-part) and [elsewhere](nope.qmd).
+"""
+    html = run(md, "html", ["chapterlinks"], tmp_path)
+    assert '<a href="#sec-sum">the summary</a>' in html
+    assert '<a href="#sec-part">its part</a>' in html
+    assert "elsewhere" in html and "nope.qmd" not in html
+    assert "option\treport/two.qmd\tnope.qmd\t" in (tmp_path / "diag.tsv").read_text()
