@@ -117,6 +117,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def tabulate(session: nox.Session) -> None:
+    """Write README's table of supported Quarto features from the conformance suite."""
+    install(session)
+    session.run("python", "tests/conformance/features.py", "--write")
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Lint the Python code with ruff."""
     install(session)
