@@ -120,7 +120,7 @@ def tests(session: nox.Session) -> None:
 def tabulate(session: nox.Session) -> None:
     """Write README's table of supported Quarto features from the conformance suite."""
     install(session)
-    session.run("python", "tests/conformance/features.py", "--write")
+    session.run("python", "tests/conformance/feature_table.py", "--write")
 
 
 @nox.session

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -348,33 +349,45 @@ def _render(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> li
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def _render_one(prepared: Prepared, fmt: str, stage: Path) -> list[Path]:
+    meta, args = prepared.meta, prepared.pandoc_args
+    if fmt == "html":
+        from .html import build_html
+
+        return build_html(prepared.book_md, stage, meta, args)
+    if fmt == "pdf":
+        from .pdf import build_pdf
+
+        out = stage / meta.downloads.get("pdf", "book.pdf")
+        build_pdf(prepared.book_md, out, meta, args)
+        return [out]
+    from .docx import build_docx
+
+    out = stage / meta.downloads.get("docx", "book.docx")
+    build_docx(prepared.book_md, out, meta, args)
+    return [out]
+
+
 def _render_formats(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> list[Path]:
-    meta = prepared.meta
-    files: list[Path] = []
-    args = prepared.pandoc_args
+    """Render the formats side by side (each is mostly a pandoc or Typst process, and each
+    writes only its own files into `stage`); the first failure, in format order, is raised."""
     timings = prepared.report.timings
-    for fmt in formats:
+
+    def timed(fmt: str) -> list[Path]:
         t = time.perf_counter()
         try:
-            if fmt == "html":
-                from .html import build_html
+            return _render_one(prepared, fmt, stage)
+        finally:
+            timings[fmt] = time.perf_counter() - t
 
-                files += build_html(prepared.book_md, stage, meta, args)
-            elif fmt == "pdf":
-                from .pdf import build_pdf
-
-                out = stage / meta.downloads.get("pdf", "book.pdf")
-                build_pdf(prepared.book_md, out, meta, args)
-                files.append(out)
-            elif fmt == "docx":
-                from .docx import build_docx
-
-                out = stage / meta.downloads.get("docx", "book.docx")
-                build_docx(prepared.book_md, out, meta, args)
-                files.append(out)
+    with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
+        futures = {fmt: pool.submit(timed, fmt) for fmt in formats}
+    files: list[Path] = []
+    for fmt, future in futures.items():
+        try:
+            files += future.result()
         except (ToolError, RuntimeError, OSError, ValueError) as exc:
             raise BuildError(f"{fmt}: {exc}") from None
-        timings[fmt] = time.perf_counter() - t
         log(f"{fmt}: done in {timings[fmt]:.1f} s")
     return files
 
@@ -493,7 +506,9 @@ def build(
             log(f"{'error' if strict else 'warning'}: {d}")
         report.diagnostics += found
         if strict and found:
-            raise BuildError(f"--strict: {len(found)} problem(s) found while rendering")
+            raise BuildError(
+                f"--strict: {len(found)} unresolved reference(s) or unsupported feature(s)"
+            )
         if "html" not in wanted and config.output_dir.is_dir():
             # Without a new site, the previous one stays and only the downloads are replaced.
             for name in os.listdir(config.output_dir):

@@ -69,7 +69,8 @@ local function callout(div, kind)
     return blocks
   end
   if is_html() then
-    local classes = { "callout", "callout-" .. kind, "callout-appearance-" .. appearance }
+    local classes = { "callout", "callout-" .. kind }
+    if appearance ~= "default" then classes[#classes + 1] = "callout-appearance-" .. appearance end
     if options.icon == "false" then classes[#classes + 1] = "no-icon" end
     local attrs = { { "role", "note" }, { "data-callout", kind } }
     local content = pandoc.Div(body, pandoc.Attr("", { "callout-body" }))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from features import README, current_readme_section, rows, section
+from feature_table import README, current_readme_section, rows, section
 
 
 def test_readme_table_is_current():

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from conftest import ENV_VALUE, page_of
+from conformance_outputs import ENV_VALUE, page_of
 
 EXPECTED = [
     "Text from the included file.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import page_of
+from conformance_outputs import page_of
 
 
 def test_html_tabs_follow_the_aria_tabs_pattern(conformance):

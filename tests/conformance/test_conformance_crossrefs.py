@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import page_of
+from conformance_outputs import page_of
 
 # (reference text, caption or title text) per kind, as the crossrefs chapter (2) numbers them.
 NUMBERED = [

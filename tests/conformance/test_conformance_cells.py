@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import page_of
+from conformance_outputs import page_of
 
 
 def test_code_fold_from_the_document_and_the_cell(conformance):

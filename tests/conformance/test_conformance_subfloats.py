@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import page_of
+from conformance_outputs import page_of
 
 EXPECTED = [
     "(a) Blue square", "(b) Green square", "Figure 3.1: Two coloured squares",

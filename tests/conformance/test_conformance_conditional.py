@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import page_of
+from conformance_outputs import page_of
 
 SENTENCES = {
     "web": "Only the web site shows this sentence.",

@@ -3,7 +3,7 @@ silently (the engine's rule; Quarto's own behaviour for these is to warn)."""
 
 from __future__ import annotations
 
-from conftest import BOOK, page_of
+from conformance_outputs import BOOK, page_of
 
 SOURCE = "chapters/unsupported.qmd"
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from conftest import page_of
+from conformance_outputs import page_of
 
 
 def test_html_places_margin_content_beside_the_text(conformance):

@@ -2,7 +2,7 @@
 
 Every chapter of `book/` declares, in its front matter's `conformance:` block, the feature it
 exercises, what it covers, the Quarto page it was written from and the test module that checks
-its HTML, PDF and DOCX. `python tests/conformance/features.py --write` (or `nox -s tabulate`)
+its HTML, PDF and DOCX. `python tests/conformance/feature_table.py --write` (or `nox -s tabulate`)
 rewrites the table in README.md; a test fails when the table is not current.
 """
 
