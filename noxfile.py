@@ -133,7 +133,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def benchmark(session: nox.Session) -> None:
-    """Time a cold, a no-change and a prose-edit build of the review and print the figures."""
+    """Time cold, no-change, prose-edit and data-edit builds of the review; print the figures."""
     install(session)
     print_versions(session)
     session.run("python", "-m", "qmdbook.benchmark", "--project", str(ROOT), *session.posargs)
