@@ -125,6 +125,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def tabulate(session: nox.Session) -> None:
+    """Write README's table of supported Quarto features from the conformance suite."""
+    install(session)
+    session.run("python", "tests/conformance/feature_table.py", "--write")
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Lint the Python code with ruff."""
     install(session)
@@ -134,7 +141,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def benchmark(session: nox.Session) -> None:
-    """Time cold, no-change and prose-edit builds and a 50,000-record import; print the figures."""
+    """Time cold, no-change, prose-edit and data-edit builds and a 50,000-record import."""
     install(session)
     print_versions(session)
     session.run("python", "-m", "qmdbook.benchmark", "--project", str(ROOT), *session.posargs)

@@ -6,6 +6,7 @@ screening sees one copy and PRISMA can count the rest.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -40,6 +41,7 @@ def normalise_doi(doi: str) -> str:
     return bare_doi(doi).lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # benchmark matching compares every title many times
 def normalise_title(title: str) -> str:
     """Casefolded, without diacritics or punctuation, single-spaced."""
     text = title or ""

@@ -195,7 +195,7 @@ def gap_bar(ev: Evidence, path: Path = paths.GAPS) -> str:
 
 
 def research_sources(ev: Evidence, keys, path: Path = paths.GAPS) -> list[str]:
-    """Of `keys`, the research sources: peer reviewed, with a research design (primary or review)."""
+    """Of `keys`, the research sources: peer reviewed, with a primary or systematic design."""
     designs = load_gaps(ev, path)["threshold"]["research_designs"]
     research = set(sources_where(ev, literature_type="peer_reviewed", study_design=tuple(designs)))
     return [k for k in keys if k in research]

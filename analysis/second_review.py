@@ -67,7 +67,7 @@ def samples(ev: Evidence) -> dict[str, list[str]]:
 
 def pending(ev: Evidence, drawn: dict[str, list[str]]) -> dict[str, list[str]]:
     """The sampled items that have no second decision or second charting yet."""
-    done = set(zip(ev.second_screening["record_id"], ev.second_screening["stage"]))
+    done = set(zip(ev.second_screening["record_id"], ev.second_screening["stage"], strict=True))
     charted = set(ev.second_charting["source_id"])
     return {
         "title_abstract": [r for r in drawn["title_abstract"] if (r, "title_abstract") not in done],

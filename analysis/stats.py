@@ -16,7 +16,8 @@ import pandas as pd
 from analysis import paths
 from analysis.codebook import Field, fields
 from analysis.errors import display
-from analysis.load import Evidence, load_evidence
+from analysis.evidence_cache import load_evidence
+from analysis.load import Evidence
 from analysis.prisma import prisma_counts
 from analysis.yamlio import read_mapping
 

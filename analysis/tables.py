@@ -181,6 +181,11 @@ def tbl_codebook(ev: Evidence) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_SECTION_ID = re.compile(r"sec-[A-Za-z0-9_-]+")
+# Quarto cannot cross-reference an unnumbered chapter; a link to its file works in both engines.
+_CHAPTER_LINK = re.compile(r"\[[^\]]+\]\([\w./-]+\.qmd(?:#[\w-]+)?\)")
+
+
 def load_prisma_scr(path=paths.PRISMA_SCR) -> pd.DataFrame:
     """The PRISMA-ScR checklist with where each item is reported; every fault named by line."""
     name = display(path)
@@ -199,10 +204,14 @@ def load_prisma_scr(path=paths.PRISMA_SCR) -> pd.DataFrame:
             seen[row.item] = line
         if not row.topic:
             problems.append(Problem(name, line, "topic", "is empty"))
-        if not re.fullmatch(r"sec-[A-Za-z0-9_-]+", row.section):
+        if not (_SECTION_ID.fullmatch(row.section) or _CHAPTER_LINK.fullmatch(row.section)):
             said = repr(row.section) if row.section else "empty"
             problems.append(
-                Problem(name, line, "section", f"{said} is not a section id like sec-methods")
+                Problem(
+                    name, line, "section",
+                    f"{said} is not a section id like sec-methods or a link to an unnumbered "
+                    "chapter like [Executive summary](summary.qmd)",
+                )
             )
     if problems:
         raise EvidenceError(problems)
@@ -215,6 +224,6 @@ def tbl_prisma_scr(path=paths.PRISMA_SCR) -> pd.DataFrame:
         {
             "Item": items["item"].tolist(),
             "Topic": [md_escape(t) for t in items["topic"]],
-            "Reported in": [f"@{s}" for s in items["section"]],
+            "Reported in": [s if _CHAPTER_LINK.fullmatch(s) else f"@{s}" for s in items["section"]],
         }
     )

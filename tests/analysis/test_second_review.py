@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import math
 import dataclasses
+import math
 
 from analysis.second_review import in_sample, samples, write_packet
 

@@ -99,6 +99,16 @@ def test_prisma_scr_table(analysis_files):  # noqa: F811
     assert r"\|" in md_table(table).data
 
 
+def test_prisma_scr_links_an_unnumbered_chapter_by_its_file(analysis_files):  # noqa: F811
+    path = analysis_files / "prisma_scr.csv"
+    path.write_text(path.read_text().replace(",sec-methods", ",[Methods](methods.qmd)"))
+    table = tbl_prisma_scr(path)
+    assert table["Reported in"].tolist()[-1] == "[Methods](methods.qmd)"
+    path.write_text(path.read_text().replace("(methods.qmd)", "(methods.html)"))
+    with pytest.raises(EvidenceError, match="is not a section id"):
+        tbl_prisma_scr(path)
+
+
 def test_prisma_scr_faults_name_line_and_field(analysis_files):  # noqa: F811
     path = analysis_files / "prisma_scr.csv"
     path.write_text(path.read_text().replace("sec-methods", "Methods"), encoding="utf-8")
