@@ -323,7 +323,10 @@ def _render_formats(prepared: Prepared, formats: list[str], stage: Path, log: Lo
             if fmt == "html":
                 from .html import build_html
 
-                files += build_html(prepared.book_md, stage, meta, args)
+                files += build_html(
+                    prepared.book_md, stage, meta, args,
+                    prepared.config.formats.get("html"), prepared.config.root,
+                )  # fmt: skip
             elif fmt == "pdf":
                 from .pdf import build_pdf
 
