@@ -108,11 +108,26 @@ def preview(session: nox.Session) -> None:
     session.run("qmdbook", "preview", "--project", str(ROOT), *session.posargs)
 
 
+def ensure_chromium(session: nox.Session) -> None:
+    """The browser tests drive Debian's chromium (Playwright's own download is unreachable)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        session.run("apt-get", "update", "-q", external=True)
+        session.run("apt-get", "install", "-y", "-q", "chromium", external=True)
+        found = shutil.which("chromium")
+    if found is None:
+        session.warn("no chromium and no root to install it: the browser tests will skip")
+    else:
+        session.run(found, "--version", external=True)
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the tests: data checks, analysis, the engine on a fixture book, the review itself."""
+    """Run the tests: data checks, analysis, the engine on a fixture book, the review itself,
+    and the web site in a real browser (Chromium, installed from Debian when missing)."""
     install(session)
     print_versions(session)
+    ensure_chromium(session)
     session.run("pytest", *(session.posargs or ["-q"]))
 
 

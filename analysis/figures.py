@@ -351,7 +351,9 @@ def fig_coverage(ev: Evidence) -> Figure:
     ax.set_xlim(0, total * 1.06)
     ax.set_xlabel(SOURCES)
     fig.legend(loc="outside lower center", ncol=len(levels))
-    data = [(n, level, int(t[level])) for n, t in zip(names, tallies, strict=True) for level in levels]
+    data = [
+        (n, level, int(t[level])) for n, t in zip(names, tallies, strict=True) for level in levels
+    ]
     return plots(fig, pd.DataFrame(data, columns=["field", "level", "n"]))
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.codebook import fields
 from analysis.gaps import _map_rows, load_gaps
 from analysis.load import Evidence
+from analysis.stats import MarkdownText as _MarkdownText
 from analysis.stats import (
     coded_field,
     short_label,
@@ -25,7 +26,6 @@ from analysis.stats import (
     sources_with,
     year_text,
 )
-from analysis.stats import MarkdownText as _MarkdownText
 
 __all__ = ["gap_map_explorer", "source_cards"]
 
@@ -117,10 +117,14 @@ def gap_map_explorer(ev: Evidence) -> _MarkdownText:
     ]
     for by in GAP_MAP_COLUMNS:
         f = coded_field(ev, by)
-        columns = [(short_label(by, v, ev.codebook), set(sources_with(ev, by, v))) for v in f.values]
+        columns = [
+            (short_label(by, v, ev.codebook), set(sources_with(ev, by, v))) for v in f.values
+        ]
         label = next(x.label for x in fields(ev.codebook) if x.name == by)
-        out.append(f'<table class="slr-gapmap-grid"><caption>Evidence on each row by {_e(label.lower())}'
-                   " (select a count to list its sources)</caption>")
+        out.append(
+            f'<table class="slr-gapmap-grid"><caption>Evidence on each row by {_e(label.lower())}'
+            " (select a count to list its sources)</caption>"
+        )
         out.append('<thead><tr><th scope="col">Evidence on</th>')
         out += [f'<th scope="col">{_e(name)}</th>' for name, _ in columns]
         out.append("</tr></thead><tbody>")

@@ -71,7 +71,10 @@ def md_table(df: pd.DataFrame) -> Markdown:
     plain = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
     # A Count keeps its sources in the table too (object columns keep the value itself).
     body = [
-        [c if sources_of(v) is None else count_span(c, sources_of(v)) for v, c in zip(row, cells, strict=True)]
+        [
+            c if sources_of(v) is None else count_span(c, sources_of(v))
+            for v, c in zip(row, cells, strict=True)
+        ]
         for row, cells in zip(df.itertuples(index=False), plain, strict=True)
     ]
     aligns = []

@@ -632,7 +632,9 @@ def _refs_data(page: Page, refs: dict[str, str], id_to_page: dict[str, str]) -> 
     keys = set(_REF_LINK.findall(page.body))
     for group in _CITES.findall(page.body):
         keys.update(f"ref-{k}" for k in html.unescape(group).split())
-    counted = {k for group in _DATA_KEYS.findall(page.body) for k in html.unescape(group).split(",")}
+    counted = {
+        k for group in _DATA_KEYS.findall(page.body) for k in html.unescape(group).split(",")
+    }
     keys.update(f"ref-{k}" for k in counted if k)
     data = {k: refs[k] for k in sorted(keys) if k in refs}
     out = ""
