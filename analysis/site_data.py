@@ -11,9 +11,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 
+from analysis import paths
 from analysis.codebook import fields
 from analysis.gaps import _map_rows, load_gaps
 from analysis.load import Evidence
@@ -83,9 +85,9 @@ def _codes(ev: Evidence, field: str) -> dict[str, list[str]]:
     return {key: f.split(cell) for key, cell in cells.items()}
 
 
-def gap_map_explorer(ev: Evidence) -> _MarkdownText:
+def gap_map_explorer(ev: Evidence, path: Path = paths.GAPS) -> _MarkdownText:
     """The gap map as grids of buttons (one per cell) with filters, for the web site."""
-    content = load_gaps(ev)
+    content = load_gaps(ev, path)
     rows = _map_rows(ev, content)
     names = {f.name for f in fields(ev.codebook)}
     years = source_years(ev)

@@ -67,7 +67,6 @@ class Page:
     appendix: bool = False
     ids: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
-    sections: list = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -206,7 +205,6 @@ def _finish(
         page.body = _PRE.sub('<pre tabindex="0"', page.body)
         # pandoc's own section counter, which disagrees with the book's numbers (appendices).
         page.body = _DATA_NUMBER.sub("", page.body)
-        page.sections = scan(page.body).sections
     if broken:
         log.warning("HTML: %d link(s) to missing ids: %s", len(broken), ", ".join(sorted(broken)))
 
@@ -679,6 +677,7 @@ def write_search_index(out_dir: Path, meta: BookMeta) -> list[Path]:
     _remove(bundle)
     command = [
         sys.executable, "-m", "pagefind", "--site", str(out_dir), "--output-subdir", "pagefind",
+        "--glob", "*.html",  # the pages; not pandoc's chunks, still beside them in a folder
         "--keep-index-url", "--force-language", meta.lang.split("-")[0].lower() or "en", "--quiet",
     ]  # fmt: skip
     try:
