@@ -166,3 +166,72 @@ class PageWatch:
 
     def close(self) -> None:
         self.context.close()
+
+
+def audit(browser, site: Path, base: str, script: str) -> dict[tuple[str, int], dict]:
+    """Every page at every width: axe's serious/critical violations, console errors, failed and
+    external requests. Keyed by (page, width)."""
+    results = {}
+    for width in WIDTHS:
+        watch = PageWatch(browser, base, width)
+        try:
+            for page in sorted(p.name for p in site.glob("*.html")):
+                before = (len(watch.errors), len(watch.failed), len(watch.external))
+                watch.open(page)
+                violations = watch.axe(script)
+                results[(page, width)] = {
+                    "axe": violations,
+                    "errors": watch.errors[before[0] :],
+                    "failed": watch.failed[before[1] :],
+                    "external": watch.external[before[2] :],
+                }
+        finally:
+            watch.close()
+    return results
+
+
+def audit_summary(results: dict[tuple[str, int], dict]) -> str:
+    lines = []
+    for (page, width), found in sorted(results.items()):
+        ids = ", ".join(v["id"] for v in found["axe"]) or "none"
+        lines.append(f"{page} @ {width}px: serious/critical {len(found['axe'])} ({ids})")
+    return "\n".join(lines)
+
+
+def problems(results: dict[tuple[str, int], dict]) -> list[str]:
+    out = []
+    for (page, width), found in sorted(results.items()):
+        for kind in ("axe", "errors", "failed", "external"):
+            for item in found[kind]:
+                out.append(f"{page} @ {width}px {kind}: {item}")
+    return out
+
+
+def search(page, query: str) -> list[dict]:
+    """Type `query` into the site's search box; return the results shown (title, chapter, url)."""
+    page.evaluate("() => { document.getElementById('search-status').textContent = ''; }")
+    page.fill("#search-input", query)
+    page.wait_for_function(
+        "() => { const s = document.getElementById('search-status').textContent;"
+        " return /result|No results|unavailable|served/.test(s); }",
+        timeout=15000,
+    )
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('#search-results li a')).map(a => ({
+            title: a.querySelector('.result-title').textContent,
+            chapter: (a.querySelector('.result-chapter') || {textContent: ''}).textContent,
+            url: a.getAttribute('href')}))"""
+    )
+
+
+def check_lightbox(page) -> None:
+    """The first figure opens enlarged from the keyboard; Escape closes it, focus returns."""
+    zoom = page.locator("button.figure-zoom").first
+    zoom.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.lightbox")
+    assert dialog.evaluate("d => d.open"), "the lightbox did not open"
+    assert dialog.locator("img").get_attribute("src")
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open"), "Escape did not close the lightbox"
+    assert zoom.evaluate("b => b === document.activeElement"), "focus did not return to the figure"
