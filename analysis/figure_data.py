@@ -46,8 +46,10 @@ def csv_name(fig: Figure) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", fig.slr_drawn_by.rsplit(".", 1)[-1]).strip("-") + ".csv"
 
 
-def write_data(fig: Figure, folder: Path = paths.FIGURE_DATA) -> Path:
-    """Write the figure's data as CSV (UTF-8, no index) and return its path."""
+def write_data(fig: Figure, folder: Path | None = None) -> Path:
+    """Write the figure's data as CSV (UTF-8, no index) into `folder` (the build's figure-data
+    folder by default) and return its path."""
+    folder = folder or paths.FIGURE_DATA
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / csv_name(fig)
     fig.slr_data.to_csv(path, index=False, lineterminator="\n")

@@ -76,3 +76,24 @@ def test_figure_data_are_the_numbers_drawn(ev):
         index="evidence_on", columns="column", values="n"
     )
     assert (mine.loc[top.index, top.columns].to_numpy() == top.to_numpy()).all()
+
+
+def test_showing_a_figure_writes_its_csv_and_notes_it_under_the_image(ev, tmp_path, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.pylabtools import select_figure_formats
+    from IPython.utils.capture import capture_output
+
+    from analysis import figure_data
+
+    monkeypatch.setattr(figure_data.paths, "FIGURE_DATA", tmp_path / "figure-data")
+    monkeypatch.chdir(tmp_path)
+    shell = InteractiveShell.instance()
+    select_figure_formats(shell, {"png"})  # as a chapter's kernel has it
+    fig = figures.fig_coverage(ev.load())
+    with capture_output() as shown:
+        shell.display_formatter.format(fig)  # what Jupyter does with a cell's last value
+    kinds = [sorted(out.data) for out in shown.outputs]
+    assert kinds[0][0].startswith("image/") and "text/markdown" in kinds[1]
+    assert "figure-data/fig-coverage.csv" in shown.outputs[1].data["text/markdown"]
+    assert (tmp_path / "figure-data" / "fig-coverage.csv").is_file()
+    assert "_ipython_display_" in fig.__dict__  # shown again, it does the same
