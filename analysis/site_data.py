@@ -153,8 +153,8 @@ def _labels(ev: Evidence, field: str, cell: str) -> str:
 def source_cards(ev: Evidence) -> _MarkdownText:
     """One card per included source with its charted fields, and the sources table's controls.
 
-    Card ids are `src-<key>`: the rows of the sources table, and every count's list of
-    sources, link to them.
+    Card ids are `card-<key>`; the rows of the sources table (anchored `src-<key>` by
+    tbl_included_sources), to which every count's list of sources links, link to them.
     """
     labels = {f.name: f.label for f in fields(ev.codebook)}
     kinds = {f.name: f.kind for f in fields(ev.codebook)}
@@ -172,7 +172,7 @@ def source_cards(ev: Evidence) -> _MarkdownText:
         entry = entries.get(key)
         title = _clean(entry.fields.get("title", key)) if entry is not None else key
         year = year_text(years.get(key, pd.NA))
-        out.append(f'<details class="slr-card" id="src-{_e(key)}">')
+        out.append(f'<details class="slr-card" id="card-{_e(key)}">')
         out.append(f"<summary>{_e(title)} ({_e(year)})</summary>")
         out.append(f'<p><a href="#ref-{_e(key)}">Reference</a></p><dl>')
         for name in CARD_FIELDS:

@@ -109,7 +109,8 @@ def tbl_included_sources(ev: Evidence) -> pd.DataFrame:
     c = _by_year(ev, ev.charting)
     years = source_years(ev)
     rows = {
-        "Source": [f"[@{k}]" for k in c["source_id"]],
+        # The empty span is the row's anchor (src-KEY): every count's list of sources links to it.
+        "Source": [f"[]{{#src-{k}}}[@{k}]" for k in c["source_id"]],
         "Year": [year_text(years[k]) for k in c["source_id"]],
         "Type": [_labels(ev, "document_type", v) for v in c["document_type"]],
         "Design": [_labels(ev, "study_design", v) for v in c["study_design"]],

@@ -70,13 +70,7 @@ def axe_script() -> str:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".pf_meta": "application/octet-stream",
-    }
-
+    # The standard library's server with its own MIME types, as `nox -s preview` serves the site.
     def log_message(self, *args) -> None:
         pass
 

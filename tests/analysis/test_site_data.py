@@ -43,10 +43,10 @@ def test_each_gap_map_cell_lists_the_sources_it_counts(ev, analysis_files):  # n
 def test_every_source_has_a_card_with_its_charting(ev):
     e = ev.load()
     page = _raw_html(source_cards(e))
-    ids = re.findall(r'<details class="slr-card" id="src-([^"]+)"', page)
+    ids = re.findall(r'<details class="slr-card" id="card-([^"]+)"', page)
     assert sorted(ids) == sorted(e.charting["source_id"])
     first = e.charting.iloc[0]
-    card = page[page.index(f'id="src-{first.source_id}"') :].split("</details>")[0]
+    card = page[page.index(f'id="card-{first.source_id}"') :].split("</details>")[0]
     assert f'href="#ref-{first.source_id}"' in card
     assert html.escape(first.notes) in card and first.verified_from in card
     assert 'data-filters="Type,Design,EDI,Technology,ICS/ICB"' in page

@@ -66,20 +66,23 @@ def test_findings_numbers_are_traceable_and_open_from_the_keyboard(site, watch):
     assert all(re.search(r"sec-references\.html#ref-", h) for h in refs) and len(refs) == len(
         central
     )
-    cards = popover.locator("a.slr-card-link").evaluate_all("as => as.map(a => a.href)")
-    assert all(re.search(r"sec-app-included\.html#src-", h) for h in cards)
+    rows = popover.locator("a.slr-row-link").evaluate_all("as => as.map(a => a.href)")
+    assert all(re.search(r"sec-app-included\.html#src-", h) for h in rows)
     assert page.evaluate("() => document.activeElement.closest('.slr-popover') !== null")
     page.keyboard.press("Escape")
     assert button.get_attribute("aria-expanded") == "false"
     assert popover.count() == 0
     assert button.evaluate("b => b === document.activeElement"), "focus did not return"
-    # A card link leads to the source's charting, opened, with its row marked in the table.
+    # A row link leads to the source's row in the sources table, marked; the row's own link
+    # opens the source's card with its charting.
     button.click()
     key = central[0]
-    page.locator(f'.slr-popover li[data-key="{key}"] a.slr-card-link').click()
+    page.locator(f'.slr-popover li[data-key="{key}"] a.slr-row-link').click()
     page.wait_for_url(re.compile(rf"sec-app-included\.html#src-{key}$"))
-    assert page.locator(f"#src-{key}").evaluate("d => d.open")
-    assert page.locator(f'tr.slr-current[data-key="{key}"]').count() == 1
+    row = page.locator(f'tr.slr-current[data-key="{key}"]')
+    assert row.count() == 1 and row.is_visible()
+    row.locator("a.slr-card-link").click()
+    assert page.locator(f"#card-{key}").evaluate("d => d.open")
 
 
 def test_a_gap_map_cell_lists_its_sources_and_filters_recount(site, watch):
