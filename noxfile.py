@@ -108,17 +108,19 @@ def preview(session: nox.Session) -> None:
     session.run("qmdbook", "preview", "--project", str(ROOT), *session.posargs)
 
 
-def ensure_chromium(session: nox.Session) -> None:
-    """The browser tests drive Debian's chromium (Playwright's own download is unreachable)."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+def ensure_browser(session: nox.Session) -> None:
+    """The browser tests drive Debian's chromium (Playwright's own download is unreachable) and
+    fetch axe-core with npm: install whichever is missing from Debian when run as root."""
+    tools = ("chromium", "npm")  # each command is also its Debian package's name
+    missing = [tool for tool in tools if not shutil.which(tool)]
+    if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         session.run("apt-get", "update", "-q", external=True)
-        session.run("apt-get", "install", "-y", "-q", "chromium", external=True)
-        found = shutil.which("chromium")
-    if found is None:
-        session.warn("no chromium and no root to install it: the browser tests will skip")
-    else:
-        session.run(found, "--version", external=True)
+        session.run("apt-get", "install", "-y", "-q", *missing, external=True)
+    for tool in tools:
+        if shutil.which(tool):
+            session.run(tool, "--version", external=True)
+        else:
+            session.warn(f"no {tool} and no root to install it: the browser tests will skip")
 
 
 @nox.session
@@ -127,7 +129,7 @@ def tests(session: nox.Session) -> None:
     and the web site in a real browser (Chromium, installed from Debian when missing)."""
     install(session)
     print_versions(session)
-    ensure_chromium(session)
+    ensure_browser(session)
     session.run("pytest", *(session.posargs or ["-q"]))
 
 
