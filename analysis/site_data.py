@@ -17,10 +17,10 @@ import pandas as pd
 
 from analysis import paths
 from analysis.codebook import fields
-from analysis.gaps import _map_rows, load_gaps
+from analysis.gaps import gap_map_rows, load_gaps
 from analysis.load import Evidence
-from analysis.stats import MarkdownText as _MarkdownText
 from analysis.stats import (
+    MarkdownText,
     coded_field,
     short_label,
     sorted_sources,
@@ -55,11 +55,11 @@ CARD_FIELDS = (
 _e = html.escape
 
 
-def _raw_html(text: str) -> _MarkdownText:
+def _raw_html(text: str) -> MarkdownText:
     fence = "```"
     while fence in text:
         fence += "`"
-    return _MarkdownText(f"{fence}{{=html}}\n{text}\n{fence}\n")
+    return MarkdownText(f"{fence}{{=html}}\n{text}\n{fence}\n")
 
 
 def _json_script(css_class: str, data) -> str:
@@ -85,10 +85,10 @@ def _codes(ev: Evidence, field: str) -> dict[str, list[str]]:
     return {key: f.split(cell) for key, cell in cells.items()}
 
 
-def gap_map_explorer(ev: Evidence, path: Path = paths.GAPS) -> _MarkdownText:
+def gap_map_explorer(ev: Evidence, path: Path = paths.GAPS) -> MarkdownText:
     """The gap map as grids of buttons (one per cell) with filters, for the web site."""
     content = load_gaps(ev, path)
-    rows = _map_rows(ev, content)
+    rows = gap_map_rows(ev, content)
     names = {f.name for f in fields(ev.codebook)}
     years = source_years(ev)
     sources = {}
@@ -150,7 +150,7 @@ def _labels(ev: Evidence, field: str, cell: str) -> str:
     return "; ".join(short_label(field, v, ev.codebook) for v in f.split(cell))
 
 
-def source_cards(ev: Evidence) -> _MarkdownText:
+def source_cards(ev: Evidence) -> MarkdownText:
     """One card per included source with its charted fields, and the sources table's controls.
 
     Card ids are `card-<key>`; the rows of the sources table (anchored `src-<key>` by
