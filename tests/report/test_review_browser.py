@@ -12,8 +12,8 @@ import re
 import pytest
 from browser import PageWatch, audit, audit_summary, check_lightbox, problems, search, serve
 
-from analysis.gaps import gap_map
-from analysis.stats import sources_with
+from analysis.gaps import gap_map_rows, load_gaps
+from analysis.stats import coded_field, sorted_sources, sources_with
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def _count_buttons(page) -> list[dict]:
     )
 
 
-def test_findings_numbers_are_traceable_and_open_from_the_keyboard(site, watch):
+def test_findings_numbers_are_traceable_and_open_from_the_keyboard(site, watch, axe_js):
     _, _, ev = site
     page = watch.open("sec-findings.html")
     counts = _count_buttons(page)
@@ -69,6 +69,7 @@ def test_findings_numbers_are_traceable_and_open_from_the_keyboard(site, watch):
     rows = popover.locator("a.slr-row-link").evaluate_all("as => as.map(a => a.href)")
     assert all(re.search(r"sec-app-included\.html#src-", h) for h in rows)
     assert page.evaluate("() => document.activeElement.closest('.slr-popover') !== null")
+    assert watch.axe(axe_js) == []  # the open popover too
     page.keyboard.press("Escape")
     assert button.get_attribute("aria-expanded") == "false"
     assert popover.count() == 0
@@ -85,34 +86,31 @@ def test_findings_numbers_are_traceable_and_open_from_the_keyboard(site, watch):
     assert page.locator(f"#card-{key}").evaluate("d => d.open")
 
 
-def test_a_gap_map_cell_lists_its_sources_and_filters_recount(site, watch):
+def test_a_gap_map_cell_lists_its_sources_and_filters_recount(site, watch, axe_js):
     _, _, ev = site
     page = watch.open("sec-gaps.html")
-    grid = page.locator(".slr-gapmap-grid").first
-    table = gap_map(ev, "system_level")
-    row, column = next((r, c) for r in table.index for c in table.columns if table.loc[r, c] >= 2)
-    r, c = list(table.index).index(row), list(table.columns).index(column)
-    cell = grid.locator("tbody tr").nth(r).locator("td").nth(c).locator("button")
-    assert cell.locator(".slr-n").text_content() == str(table.loc[row, column])
-    cell.focus()
+    grid = page.locator(".slr-gapmap-grid").first  # rows by system level
+    level = coded_field(ev, "system_level")
+    cells = [
+        (r, c, sorted_sources(ev, keys & set(sources_with(ev, "system_level", value))))
+        for r, (_, keys) in enumerate(gap_map_rows(ev, load_gaps(ev)))
+        for c, value in enumerate(level.values)
+    ]
+    r, c, expected = next(cell for cell in cells if len(cell[2]) >= 2)
+    button = grid.locator("tbody tr").nth(r).locator("td").nth(c).locator("button")
+    assert button.locator(".slr-n").text_content() == str(len(expected))
+    button.focus()
     page.keyboard.press("Enter")
     listed = page.locator(".slr-popover li").evaluate_all("lis => lis.map(li => li.dataset.key)")
-    assert len(listed) == table.loc[row, column]
-    assert set(listed) <= set(sources_with(ev, "system_level", _value_of(ev, column)))
+    assert listed == expected
+    assert watch.axe(axe_js) == []  # filters, grid and open list
     page.keyboard.press("Escape")
     # Filtering to peer-reviewed sources recounts the cell to those among its own.
     page.select_option("select[data-field=literature_type]", "peer_reviewed")
     peer = set(sources_with(ev, "literature_type", "peer_reviewed"))
-    assert cell.locator(".slr-n").text_content() == str(len(set(listed) & peer))
+    assert button.locator(".slr-n").text_content() == str(len(set(expected) & peer))
     status = page.locator(".slr-gapmap-status").text_content()
     assert f"Counting {len(peer)} of {len(ev.charting)} sources" in status
-
-
-def _value_of(ev, short: str) -> str:
-    from analysis.stats import coded_field, short_label
-
-    f = coded_field(ev, "system_level")
-    return next(v for v in f.values if short_label("system_level", v, ev.codebook) == short)
 
 
 def test_filters_and_sorting_narrow_and_order_the_sources_table(site, watch):
