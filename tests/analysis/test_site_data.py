@@ -97,3 +97,25 @@ def test_showing_a_figure_writes_its_csv_and_notes_it_under_the_image(ev, tmp_pa
     assert "figure-data/fig-coverage.csv" in shown.outputs[1].data["text/markdown"]
     assert (tmp_path / "figure-data" / "fig-coverage.csv").is_file()
     assert "_ipython_display_" in fig.__dict__  # shown again, it does the same
+
+
+def test_confidence_becomes_a_gap_map_filter_once_it_is_charted(ev, analysis_files):  # noqa: F811
+    codebook = ev.data / "codebook.yml"
+    codebook.write_text(
+        codebook.read_text(encoding="utf-8")
+        + "  confidence:\n    label: Confidence\n    kind: single\n"
+        "    definition: How far the source's claims can be relied on.\n"
+        "    values:\n      high: High\n      low: Low\n    empty: never empty\n",
+        encoding="utf-8",
+    )
+    charting = ev.data / "charting.csv"
+    lines = charting.read_text(encoding="utf-8").splitlines()
+    values = ["confidence"] + ["high" if i % 2 else "low" for i in range(1, len(lines))]
+    charting.write_text(
+        "\n".join(f"{line},{v}" for line, v in zip(lines, values, strict=True)) + "\n",
+        encoding="utf-8",
+    )
+    page = _raw_html(gap_map_explorer(ev.load(), analysis_files / "gaps.yml"))
+    data = json.loads(html.unescape(re.search(r"<script[^>]*>(.*?)</script>", page).group(1)))
+    assert [f["field"] for f in data["filters"]][-1] == "confidence"
+    assert {s["confidence"][0] for s in data["sources"].values()} == {"high", "low"}

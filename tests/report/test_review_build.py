@@ -99,3 +99,14 @@ def test_the_executive_summary_fits_two_pdf_pages(review):
     tops = [page.extract_text().strip().splitlines()[0] for page in pages]
     summary = [t for t in tops if t.startswith("Executive summary")]
     assert 1 <= len(summary) <= 2, tops[:12]
+
+
+def test_the_pdf_prints_counts_as_plain_text_without_the_sites_instruments(review):
+    from pypdf import PdfReader
+
+    site, ev, _ = review
+    text = "\n".join(p.extract_text() for p in PdfReader(next(site.glob("*.pdf"))).pages)
+    assert f"of {len(ev.charting)} (" in text  # the counts are there, as text
+    for site_only in ("slr-count", "data-keys", "Data for this figure", "Filter the sources",
+                      "Charting of each source", "{=html}"):  # fmt: skip
+        assert site_only not in text
