@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -116,11 +117,28 @@ def preview(session: nox.Session) -> None:
     session.run("qmdbook", "preview", "--project", str(ROOT), *session.posargs)
 
 
+def ensure_browser(session: nox.Session) -> None:
+    """The browser tests drive Debian's chromium (Playwright's own download is unreachable) and
+    fetch axe-core with npm: install whichever is missing from Debian when run as root."""
+    tools = ("chromium", "npm")  # each command is also its Debian package's name
+    missing = [tool for tool in tools if not shutil.which(tool)]
+    if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        session.run("apt-get", "update", "-q", external=True)
+        session.run("apt-get", "install", "-y", "-q", *missing, external=True)
+    for tool in tools:
+        if shutil.which(tool):
+            session.run(tool, "--version", external=True)
+        else:
+            session.warn(f"no {tool} and no root to install it: the browser tests will skip")
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the tests: data checks, analysis, the engine on a fixture book, the review itself."""
+    """Run the tests: data checks, analysis, the engine on a fixture book, the review itself,
+    and the web site in a real browser (Chromium, installed from Debian when missing)."""
     install(session)
     print_versions(session)
+    ensure_browser(session)
     session.run("pytest", *(session.posargs or ["-q"]))
 
 

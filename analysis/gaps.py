@@ -289,7 +289,7 @@ def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _map_rows(ev: Evidence, content: dict) -> list[tuple[str, set[str]]]:
+def gap_map_rows(ev: Evidence, content: dict) -> list[tuple[str, set[str]]]:
     """(label, sources) for each row of the gap map."""
     rows = []
     for row in content["gap_map"]["rows"]:
@@ -310,7 +310,7 @@ def gap_map(ev: Evidence, by: str = "system_level", path: Path = paths.GAPS) -> 
     columns = {
         short_label(by, v, ev.codebook): set(sources_with(ev, by, v)) for v in column_field.values
     }
-    rows = _map_rows(ev, content)
+    rows = gap_map_rows(ev, content)
     table = pd.DataFrame(
         [[len(s & c) for c in columns.values()] for _, s in rows],
         index=pd.Index([name for name, _ in rows], name="Evidence on"),

@@ -35,6 +35,7 @@ REPORT = ROOT / "report"
 QUARTO_CONFIG = ROOT / "_quarto.yml"
 
 BUILD = ROOT / "_build"
+FIGURE_DATA = BUILD / "figure-data"  # each figure's plotted data, written when shown
 SITE = ROOT / "_site"
 CACHE = ROOT / ".cache"
 DEDUPE_CACHE = CACHE / "dedupe"  # duplicate marks by content hash of the records compared

@@ -400,7 +400,10 @@ def _render_one(prepared: Prepared, fmt: str, stage: Path) -> list[Path]:
     if fmt == "html":
         from .html import build_html
 
-        return build_html(prepared.book_md, stage, meta, args)
+        return build_html(
+            prepared.book_md, stage, meta, args,
+            prepared.config.formats.get("html"), prepared.config.root,
+        )  # fmt: skip
     if fmt == "pdf":
         from .pdf import build_pdf
 

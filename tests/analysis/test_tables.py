@@ -47,7 +47,9 @@ def test_included_sources_one_row_each_by_year(ev):
         "Source", "Year", "Type", "Design", "Country", "System level", "EDI", "Technology",
         "ICS/ICB",
     ]  # fmt: skip
-    assert table["Source"].tolist() == ["[@fixtureb2019]", "[@fixturea2021]"]
+    assert table["Source"].tolist() == [
+        "[]{#src-fixtureb2019}[@fixtureb2019]", "[]{#src-fixturea2021}[@fixturea2021]",
+    ]  # fmt: skip
     assert table["Year"].tolist() == ["2019", "2021"]
     assert table["EDI"].tolist() == ["–", "mentioned"]
     assert table.loc[1, "System level"] == "ICS/ICB; Place"
@@ -58,7 +60,9 @@ def test_a_new_source_appears_in_the_tables(ev):
     e = ev.load()
     table = tbl_included_sources(e)
     assert len(table) == 3
-    assert table.iloc[-1][["Source", "Year"]].tolist() == ["[@fixturec2022]", "n.d."]
+    assert table.iloc[-1][["Source", "Year"]].tolist() == [
+        "[]{#src-fixturec2022}[@fixturec2022]", "n.d.",
+    ]  # fmt: skip
     chars = tbl_characteristics(e)
     journal = chars[chars["Category"] == "Article in a journal"].iloc[0]
     assert (journal["n"], journal["%"]) == (2, "67%")
