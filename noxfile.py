@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import signal
+import sys
 from pathlib import Path
 
 import nox
@@ -100,20 +102,51 @@ def docx(session: nox.Session) -> None:
     render(session, "docx")
 
 
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 @nox.session
 def preview(session: nox.Session) -> None:
-    """Serve the site on localhost and rebuild a chapter whenever it is saved."""
+    """Serve the site on localhost, rebuild on save and reload the page (problems only warn)."""
     install(session)
     print_versions(session)
+    # nox stops its command cleanly on Ctrl-C but dies at once on SIGTERM, which orphaned the
+    # server: a SIGTERM becomes a Ctrl-C, so nox terminates the preview before it exits.
+    signal.signal(signal.SIGTERM, _interrupt)
     session.run("qmdbook", "preview", "--project", str(ROOT), *session.posargs)
+
+
+def ensure_browser(session: nox.Session) -> None:
+    """The browser tests drive Debian's chromium (Playwright's own download is unreachable) and
+    fetch axe-core with npm: install whichever is missing from Debian when run as root."""
+    tools = ("chromium", "npm")  # each command is also its Debian package's name
+    missing = [tool for tool in tools if not shutil.which(tool)]
+    if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        session.run("apt-get", "update", "-q", external=True)
+        session.run("apt-get", "install", "-y", "-q", *missing, external=True)
+    for tool in tools:
+        if shutil.which(tool):
+            session.run(tool, "--version", external=True)
+        else:
+            session.warn(f"no {tool} and no root to install it: the browser tests will skip")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the tests: data checks, analysis, the engine on a fixture book, the review itself."""
+    """Run the tests: data checks, analysis, the engine on a fixture book, the review itself,
+    and the web site in a real browser (Chromium, installed from Debian when missing)."""
     install(session)
     print_versions(session)
+    ensure_browser(session)
     session.run("pytest", *(session.posargs or ["-q"]))
+
+
+@nox.session
+def tabulate(session: nox.Session) -> None:
+    """Write README's table of supported Quarto features from the conformance suite."""
+    install(session)
+    session.run("python", "tests/conformance/feature_table.py", "--write")
 
 
 @nox.session
@@ -126,18 +159,17 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def benchmark(session: nox.Session) -> None:
-    """Time a cold, a no-change and a prose-edit build of the review and print the figures."""
+    """Time cold, no-change, prose-edit and data-edit builds and a 50,000-record import."""
     install(session)
     print_versions(session)
     session.run("python", "-m", "qmdbook.benchmark", "--project", str(ROOT), *session.posargs)
+    session.run("python", "-m", "analysis.import_benchmark")
 
 
 @nox.session(python=False)
 def clean(session: nox.Session) -> None:
-    """Remove every generated file: site, build folder and execution cache."""
-    for name in ("_site", "_build", ".cache"):
-        target = ROOT / name
-        if target.exists():
-            session.log(f"removing {target.relative_to(ROOT)}")
-            shutil.rmtree(target)
+    """Remove _site, _build, _freeze, .cache, __pycache__, *.egg-info, .pytest_cache, .ruff_cache"""
+    sys.path.insert(0, str(ROOT))
+    from analysis.housekeeping import remove_generated
 
+    remove_generated(ROOT, session.log)

@@ -1,8 +1,11 @@
 """Agreement between the first reviewer and the blinded second reviewer, per stage and field.
 
 Percentage agreement and Cohen's kappa are computed on the items both reviewers decided: the
-first reviewer's decision in force (data/screening.csv, data/charting.csv) against the second
-reviewer's independent one (data/second_screening.csv, data/second_charting.csv).
+first reviewer's decision (data/screening.csv, data/charting.csv) against the second reviewer's
+independent one (data/second_screening.csv, data/second_charting.csv). Where a disagreement was
+resolved and the decision in force changed, the first reviewer's own decision is taken from the
+resolution's record (data/resolutions.csv), so that resolving a disagreement never turns it into
+an agreement.
 """
 
 from __future__ import annotations
@@ -66,16 +69,29 @@ def _agreement(stage: str, field: str, pairs: list[tuple[str, str, str]]) -> Agr
     )
 
 
+def _first_before_resolution(ev: Evidence) -> dict[tuple[str, str, str], str]:
+    """(item, stage, field) -> the first reviewer's value as it was when compared."""
+    return {
+        (r.item, r.stage, r.field): r.first for r in ev.resolutions.itertuples(index=False)
+    }
+
+
 def screening_agreement(ev: Evidence) -> list[Agreement]:
     """Include/exclude agreement at each screening stage the second reviewer took part in."""
     result = []
-    first = ev.screening.set_index(["record_id", "stage"])["decision"]
+    in_force = ev.screening.set_index(["record_id", "stage"])["decision"]
+    before = _first_before_resolution(ev)
     for stage in STAGE_LABELS:
         second = ev.second_screening[ev.second_screening["stage"] == stage]
         pairs = [
-            (r.record_id, first[(r.record_id, stage)], r.decision)
+            (
+                r.record_id,
+                before.get((r.record_id, stage, "decision"), in_force.get((r.record_id, stage))),
+                r.decision,
+            )
             for r in second.itertuples(index=False)
-            if (r.record_id, stage) in first.index
+            if (r.record_id, stage) in in_force.index
+            or (r.record_id, stage, "decision") in before
         ]
         result.append(_agreement(stage, "decision", pairs))
     return result
@@ -86,6 +102,7 @@ def charting_agreement(ev: Evidence) -> list[Agreement]:
     source have this dimension?), so kappa is over source-by-value items."""
     by_name = {f.name: f for f in fields(ev.codebook)}
     first = ev.charting.set_index("source_id")
+    before = _first_before_resolution(ev)
     result = []
     for name in SECOND_CHARTING_FIELDS:
         f = by_name[name]
@@ -93,7 +110,8 @@ def charting_agreement(ev: Evidence) -> list[Agreement]:
         for row in ev.second_charting.itertuples(index=False):
             if row.source_id not in first.index:
                 continue
-            mine, theirs = first.at[row.source_id, name], getattr(row, name)
+            mine = before.get((row.source_id, "charting", name), first.at[row.source_id, name])
+            theirs = getattr(row, name)
             if f.kind == "multi":
                 a, b = set(f.split(mine)), set(f.split(theirs))
                 pairs += [

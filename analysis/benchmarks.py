@@ -6,6 +6,7 @@ then reported with the searches that found it and whether the review included it
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -25,11 +26,12 @@ def load_benchmarks(path=paths.BENCHMARKS) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
-def _title_parts(title: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)  # every record's title is compared with every benchmark
+def _title_parts(title: str) -> frozenset[str]:
     """The whole title and, for 'Series: Title' forms, each part of four words or more."""
     parts = {normalise_title(title)}
     parts |= {normalise_title(p) for p in title.split(":") if len(p.split()) >= 4}
-    return parts - {""}
+    return frozenset(parts - {""})
 
 
 def _title_matches(benchmark: str, record: str) -> bool:

@@ -19,6 +19,7 @@ from analysis.csvio import decode_utf8
 from analysis.errors import EvidenceError, Problem
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.MULTILINE)
+_ANY_ENTRY = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(]([^,\n]*)", re.MULTILINE)
 _NOT_ENTRIES = {"comment", "preamble", "string"}
 
 
@@ -49,9 +50,66 @@ class Bib:
         return start
 
 
+def _entry_openings(text: str) -> list[tuple[int, int, str, str]]:
+    """(offset of the opening brace, line, entry type, key as written) of every entry."""
+    found = []
+    for match in _ANY_ENTRY.finditer(text):
+        kind = match.group(1).lower()
+        line = text.count("\n", 0, match.start()) + 1
+        found.append((match.start(2) - 1, line, kind, match.group(2).strip()))
+    return found
+
+
+def _structure_problems(text: str, name: str) -> tuple[list[Problem], set[int]]:
+    """Entries whose key is not a BibTeX key, and entries never closed before the next one.
+
+    pybtex notices a missing closing brace only at the next entry, and blames that one; the
+    entry that lacks it is found here by counting braces. Returns the problems and the lines
+    of the entries wrongly blamed, whose pybtex errors are dropped.
+    """
+    problems: list[Problem] = []
+    blamed: set[int] = set()
+    openings = _entry_openings(text)
+    for n, (brace, line, kind, key) in enumerate(openings):
+        if kind in _NOT_ENTRIES:
+            continue
+        if re.search(r"[{}()\s\"#%'~\\]", key):
+            problems.append(
+                Problem(
+                    name, line, key,
+                    f"entry key {key!r} has a brace, space or quote in it: BibTeX keys are "
+                    "letters, digits and - _ : . / only; rename it (and its citations)",
+                )
+            )  # fmt: skip
+        end = openings[n + 1][0] if n + 1 < len(openings) else len(text)
+        depth, closed = 0, False
+        for ch in text[brace:end]:
+            depth += (ch in "{(") - (ch in "})")
+            if depth == 0:
+                closed = True
+                break
+        if not closed:
+            entry_end = text.rfind("\n", 0, end) if n + 1 < len(openings) else len(text)
+            field_line = text.count("\n", 0, len(text[:entry_end].rstrip())) + 1
+            if n + 1 < len(openings):
+                nxt = f"before the next entry on line {openings[n + 1][1]}"
+            else:
+                nxt = "before the end of the file"
+            problems.append(
+                Problem(
+                    name, line, key,
+                    f"malformed BibTeX: entry is not closed: a '}}' is missing {nxt} (look at the "
+                    f"end of the entry, line {field_line}, or a field whose braces do not balance)",
+                )
+            )  # fmt: skip
+            if n + 1 < len(openings):
+                blamed.add(openings[n + 1][1])
+    return problems, blamed
+
+
 def parse_bibtex(text: str, name: str) -> Bib:
     starts: dict[str, int] = {}
-    problems: list[Problem] = []
+    problems, blamed = _structure_problems(text, name)
     for match in _ENTRY_START.finditer(text):
         if match.group(1).lower() in _NOT_ENTRIES:
             continue
@@ -75,6 +133,8 @@ def parse_bibtex(text: str, name: str) -> Bib:
         lineno = getattr(err, "lineno", None)
         if lineno is None and "repeated bibliography entry" in str(err):
             continue  # already reported above, with its line
+        if lineno in blamed:
+            continue  # the unclosed entry before it is reported instead
         problems.append(Problem(name, lineno, None, _describe(err, lineno, starts)))
     return Bib(data, starts, name, text, problems)
 

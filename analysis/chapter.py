@@ -16,6 +16,7 @@ from analysis import gaps as _gaps
 from analysis import provenance as _provenance
 from analysis import recommendations as _recommendations
 from analysis import searches as _searches
+from analysis import site_data as _site_data
 from analysis import stats as _stats
 from analysis import summary_findings as _summary_findings
 from analysis import tables as _tables
@@ -30,6 +31,7 @@ from analysis.gaps import *  # noqa: F403
 from analysis.provenance import *  # noqa: F403
 from analysis.recommendations import *  # noqa: F403
 from analysis.searches import *  # noqa: F403
+from analysis.site_data import *  # noqa: F403
 from analysis.stats import *  # noqa: F403
 from analysis.summary_findings import *  # noqa: F403
 from analysis.tables import *  # noqa: F403
@@ -48,6 +50,7 @@ __all__ = [
     *_discussion.__all__,
     *_agreement.__all__,
     *_appraisal.__all__,
+    *_site_data.__all__,
     "benchmark_hits",
     "load_benchmarks",
 ]

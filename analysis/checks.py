@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.bib import Bib
 from analysis.codebook import fields
 from analysis.csvio import Table
-from analysis.dedupe import duplicate_marks
+from analysis.dedupe import cached_duplicate_marks
 from analysis.errors import Problem
 from analysis.schemas import BARE_DOI, DECISIONS_BY_STAGE, STAGES
 
@@ -18,6 +18,38 @@ def _rows(table: Table):
     """(line, row) pairs, so every problem can name the line it comes from."""
     for index, row in enumerate(table.frame.itertuples(index=False)):
         yield table.line(index), row
+
+
+# Which file's rows each file's rows refer to: an empty one makes every referring row fail.
+_REFERRED_BY = {"searches": ("records",), "records": ("searches", "screening")}
+
+
+def header_only(tables: dict[str, Table]) -> list[Problem]:
+    """One root cause for a file left with its header only while other files refer to it.
+
+    Without this, every row that refers to the emptied file is reported (hundreds of
+    problems for one truncated file), and the cause is lost among them.
+    """
+    found = []
+    for name, referring in _REFERRED_BY.items():
+        table = tables.get(name)
+        if table is None or not table.frame.empty or table.problems:
+            continue
+        users = [
+            f"{tables[r].name} ({len(tables[r].frame)} rows)"
+            for r in referring
+            if r in tables and not tables[r].frame.empty
+        ]
+        if users:
+            found.append(
+                Problem(
+                    table.name, 1, None,
+                    f"has its header but no rows, while {' and '.join(users)} refer to it: the "
+                    "file was probably truncated or overwritten; restore it (git checkout -- "
+                    f"{table.name}) before fixing anything else",
+                )
+            )  # fmt: skip
+    return found
 
 
 def searches_vs_records(searches: Table, records: Table) -> list[Problem]:
@@ -57,7 +89,7 @@ def searches_vs_records(searches: Table, records: Table) -> list[Problem]:
 
 
 def duplicates_as_computed(records: Table) -> list[Problem]:
-    computed = duplicate_marks(records.frame)
+    computed = cached_duplicate_marks(records.frame)
     problems = []
     for (line, row), expected in zip(_rows(records), computed.tolist(), strict=True):
         if row.duplicate_of != expected:

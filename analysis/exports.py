@@ -37,15 +37,27 @@ def read_export(path: Path, name: str) -> tuple[list[ExportRecord], list[str]]:
     """Records of a RIS (.ris, .txt) or BibTeX (.bib) export, and warnings on dropped values."""
     if not path.exists():
         raise EvidenceError([Problem(name, None, None, "file not found")])
-    text = decode_utf8(path.read_bytes(), name)
+    data = path.read_bytes()
+    kind = sniff(data)
+    if kind:
+        raise EvidenceError(
+            [
+                Problem(
+                    name, None, None,
+                    f"this is {kind}, not a RIS or BibTeX export; export the search results "
+                    "from the database or reference manager as RIS (.ris) or BibTeX (.bib)",
+                )
+            ]
+        )  # fmt: skip
+    text = decode_utf8(data, name)
     suffix = path.suffix.lower()
+    warnings: list[str] = []
     if suffix in (".ris", ".txt"):
-        raw = parse_ris(text, name)
+        raw = parse_ris(text, name, warnings)
     elif suffix in (".bib", ".bibtex"):
         raw = parse_bibtex_export(text, name)
     else:
         raise EvidenceError([Problem(name, None, None, "not a .ris or .bib export")])
-    warnings: list[str] = []
     records = [_clean(fields, line, name, warnings) for line, fields in raw]
     missing = [Problem(name, r.line, "title", "entry has no title") for r in records if not r.title]
     if missing:
@@ -55,11 +67,44 @@ def read_export(path: Path, name: str) -> tuple[list[ExportRecord], list[str]]:
     return records, warnings
 
 
-def ris_structure(text: str, name: str) -> tuple[list[int], list[Problem]]:
-    """Line each record starts on, and every structural fault."""
+# File signatures of what people save by mistake instead of an export.
+_SIGNATURES = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel file)"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Microsoft Office file"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+
+def sniff(data: bytes) -> str | None:
+    """What a file is, when its first bytes show it is no text export at all."""
+    head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip()
+    for signature, kind in _SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    lowered = head[:200].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "a web page (HTML), perhaps the database's results page saved from the browser"
+    if lowered.startswith(b"<?xml"):
+        return "an XML file (perhaps EndNote XML)"
+    return None
+
+
+def ris_structure(
+    text: str, name: str, warnings: list[str] | None = None
+) -> tuple[list[int], list[Problem]]:
+    """Line each record starts on, and every structural fault.
+
+    Lines of plain text before the first record (a database's header such as 'Provider:' and
+    'Content: text/plain') are a preamble: skipped, with a warning, rather than refused.
+    """
     problems: list[Problem] = []
     starts: list[int] = []
     open_at: int | None = None
+    preamble: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -69,6 +114,8 @@ def ris_structure(text: str, name: str) -> tuple[list[int], list[Problem]]:
                 problems.append(
                     Problem(name, number, None, f"malformed tag line {line!r} (expected 'XX  - ')")
                 )
+            elif not starts:
+                preamble.append(number)
             elif open_at is None:
                 problems.append(
                     Problem(name, number, None, "text outside a record (records open 'TY  - ')")
@@ -88,13 +135,30 @@ def ris_structure(text: str, name: str) -> tuple[list[int], list[Problem]]:
             open_at = None
     if open_at is not None:
         problems.append(Problem(name, open_at, "ER", "record has no end tag 'ER  - '"))
+    if preamble and not starts:
+        problems.append(
+            Problem(
+                name, preamble[0], None,
+                "no RIS record in the file (records open with a line 'TY  - '): this does not "
+                "look like a RIS export",
+            )
+        )  # fmt: skip
+    elif preamble and warnings is not None:
+        span = f"{preamble[0]}" if len(preamble) == 1 else f"{preamble[0]}-{preamble[-1]}"
+        warnings.append(
+            f"{name}:{span}: {len(preamble)} line(s) of text before the first record "
+            "(a database header) skipped"
+        )
     return starts, problems
 
 
-def parse_ris(text: str, name: str) -> list[tuple[int, dict]]:
-    starts, problems = ris_structure(text, name)
+def parse_ris(text: str, name: str, warnings: list[str] | None = None) -> list[tuple[int, dict]]:
+    starts, problems = ris_structure(text, name, warnings)
     if problems:
         raise EvidenceError(problems)
+    if starts:  # rispy reads from the first record on; the preamble's lines stay counted
+        lines = text.splitlines()
+        text = "\n" * (starts[0] - 1) + "\n".join(lines[starts[0] - 1 :])
     entries = rispy.loads(text)
     if len(entries) != len(starts):  # cannot happen after the structure check; guard the count
         raise EvidenceError([Problem(name, None, None, "could not read every record")])

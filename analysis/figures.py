@@ -11,11 +11,13 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from analysis import paths
 from analysis.codebook import fields
+from analysis.figure_data import figure_with_data, plots
 from analysis.gaps import gap_map
 from analysis.load import Evidence
 from analysis.palette import (
@@ -68,6 +70,7 @@ def _literature_names(ev: Evidence) -> dict[str, str]:
     return {v: short_label("literature_type", v, ev.codebook) for v in LITERATURE}
 
 
+@figure_with_data
 @styled
 def fig_sources_by_year(ev: Evidence) -> Figure:
     """Stacked bars per year by literature type, every year in the range; the undated sources are
@@ -81,12 +84,14 @@ def fig_sources_by_year(ev: Evidence) -> Figure:
     fig = Figure(figsize=(WIDTH, 2.8), layout="constrained")
     ax = fig.add_subplot()
     bottom = np.zeros(len(span))
+    data = []
     for value, name in _literature_names(ev).items():
         keys = literature[literature == value].index
         of_type = years[keys]
         heights = np.array([int((of_type == y).sum()) for y in span], dtype=float)
         ax.bar(positions, heights, 0.75, bottom=bottom, color=LITERATURE[value], label=name)
         bottom += heights
+        data += [(str(y), value, name, int(h)) for y, h in zip(span, heights, strict=True)]
     for x, total in zip(positions, bottom, strict=True):
         if total:
             ax.text(x, total + 0.2, f"{int(total)}", ha="center", va="bottom", fontsize=SMALL)
@@ -97,7 +102,7 @@ def fig_sources_by_year(ev: Evidence) -> Figure:
     ax.set_ylim(0, max(bottom.max() if len(bottom) else 0, 1) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper left")
-    return fig
+    return plots(fig, pd.DataFrame(data, columns=["year", "literature_type", "label", "n"]))
 
 
 def _hbar(ax, ev: Evidence, field: str) -> None:
@@ -127,15 +132,22 @@ def _hbar_panels(ev: Evidence, names: tuple[str, str], note: str = "") -> Figure
         _hbar(ax, ev, name)
     axes[-1].set_xlabel(SOURCES + note)
     fig.align_ylabels(axes)
-    return fig
+    data = [
+        (name, value, short_label(name, value, ev.codebook), int(n))
+        for name in names
+        for value, n in counts(ev, name).items()
+    ]
+    return plots(fig, pd.DataFrame(data, columns=["field", "value", "label", "n"]))
 
 
+@figure_with_data
 @styled
 def fig_sources_by_type(ev: Evidence) -> Figure:
     """Document type (top) and study design (bottom), in codebook order."""
     return _hbar_panels(ev, ("document_type", "study_design"))
 
 
+@figure_with_data
 @styled
 def fig_setting_level(ev: Evidence) -> Figure:
     """Setting (top) and system level (bottom); a source may have several of each."""
@@ -165,6 +177,7 @@ def _label_segments(ax, y, left, widths, dark: bool, total: float | None = None)
         )
 
 
+@figure_with_data
 @styled
 def fig_dimensions(ev: Evidence) -> Figure:
     """Sources describing each dimension in substance, stacked by literature type."""
@@ -174,12 +187,14 @@ def fig_dimensions(ev: Evidence) -> Figure:
     fig = Figure(figsize=(WIDTH, 2.5), layout="constrained")
     ax = fig.add_subplot()
     left = np.zeros(len(values))
+    data = []
     for lit, name in _literature_names(ev).items():
         peer = set(sources_with(ev, "literature_type", lit))
         widths = np.array([len(peer & set(sources_with(ev, field, v))) for v in values], float)
         ax.barh(y, widths, 0.65, left=left, color=LITERATURE[lit], label=name)
         _label_segments(ax, y, left, widths, dark=lit == "peer_reviewed")
         left += widths
+        data += [(v, lit, int(w)) for v, w in zip(values, widths, strict=True)]
     ax.set_yticks(y, _wrapped(ev, field, values))
     ax.invert_yaxis()
     ax.tick_params(axis="y", length=0)
@@ -187,7 +202,7 @@ def fig_dimensions(ev: Evidence) -> Figure:
     ax.set_ylabel(_field_label(ev, field))
     ax.set_xlim(0, max(left.max(), 1) * 1.05)
     ax.legend(loc="lower right")
-    return fig
+    return plots(fig, pd.DataFrame(data, columns=["dimension", "literature_type", "n"]))
 
 
 def _grid(ax, table, column_labels, row_labels, hatch_empty: bool) -> None:
@@ -245,6 +260,7 @@ def _grid(ax, table, column_labels, row_labels, hatch_empty: bool) -> None:
         ax.spines[side].set_visible(False)
 
 
+@figure_with_data
 @styled
 def fig_cooccurrence(ev: Evidence) -> Figure:
     """Dimensions (rows) by system level (columns): sources having both, counts in cells."""
@@ -260,9 +276,10 @@ def fig_cooccurrence(ev: Evidence) -> Figure:
     )
     ax.set_xlabel(_field_label(ev, "system_level"))
     ax.set_ylabel(_field_label(ev, "dimensions"))
-    return fig
+    return plots(fig, _long(table, "dimension", "system_level"))
 
 
+@figure_with_data
 @styled
 def fig_gap_map(ev: Evidence, path: Path = paths.GAPS) -> Figure:
     """Evidence gap map: rows from data/gaps.yml; by system level (top) and study design (bottom).
@@ -290,9 +307,21 @@ def fig_gap_map(ev: Evidence, path: Path = paths.GAPS) -> Figure:
         handleheight=1.4,
     )
     fig.align_ylabels(axes)
-    return fig
+    data = pd.concat(
+        [_long(table, "evidence_on", "column").assign(panel=field) for field, table in panels]
+    )
+    return plots(fig, data[["panel", "evidence_on", "column", "n"]])
 
 
+def _long(table: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """A grid's cells as rows (row, column, n), in the grid's order."""
+    return pd.DataFrame(
+        [(r, c, int(table.loc[r, c])) for r in table.index for c in table.columns],
+        columns=[rows, columns, "n"],
+    )
+
+
+@figure_with_data
 @styled
 def fig_coverage(ev: Evidence) -> Figure:
     """EDI, technology and ICS/ICB: sources not addressing, mentioning or centring each."""
@@ -322,7 +351,10 @@ def fig_coverage(ev: Evidence) -> Figure:
     ax.set_xlim(0, total * 1.06)
     ax.set_xlabel(SOURCES)
     fig.legend(loc="outside lower center", ncol=len(levels))
-    return fig
+    data = [
+        (n, level, int(t[level])) for n, t in zip(names, tallies, strict=True) for level in levels
+    ]
+    return plots(fig, pd.DataFrame(data, columns=["field", "level", "n"]))
 
 
 # PRISMA flow -----------------------------------------------------------------------------------
@@ -419,6 +451,7 @@ def _arm_rows(ev: Evidence, arm: str, c) -> list[tuple[str, list[str], list[str]
     ]
 
 
+@figure_with_data
 @styled
 def fig_prisma_flow(ev: Evidence) -> Figure:
     """PRISMA 2020 flow diagram with its two columns (searches of the index; other methods),
@@ -499,7 +532,13 @@ def fig_prisma_flow(ev: Evidence) -> Figure:
             fontsize=8.5,
             fontweight="bold",
         )
-    return fig
+    data = [
+        (phase, box, line.strip())
+        for phase, main, side in rows
+        for box, lines in (("main", main), ("side", side))
+        for line in lines
+    ]
+    return plots(fig, pd.DataFrame(data, columns=["phase", "box", "text"]))
 
 
 # Conceptual framework --------------------------------------------------------------------------
@@ -549,6 +588,7 @@ def _rows_height(rows, width: float) -> float:
     return _PAD * 1.5 + _LINE * 1.6 + lines * _LINE * 1.0 + len(rows) * (0.11 + _LINE * 0.6)
 
 
+@figure_with_data
 @styled
 def fig_framework(ev: Evidence) -> Figure:
     """The framework: development -> what systems leadership involves -> outcomes claimed, with
@@ -589,4 +629,4 @@ def fig_framework(ev: Evidence) -> Figure:
     ax.add_patch(Rectangle((0.33, 0.12), 0.25, 0.07, color=_OTHER_BAR, lw=0))
     ax.text(0.66, 0.155, "Bar: sources behind the element (dark: research; light: other sources). "
             "Number: sources.", fontsize=SMALL, va="center")  # fmt: skip
-    return fig
+    return plots(fig, f.drop(columns="keys"))

@@ -203,7 +203,7 @@ def gap_bar(ev: Evidence, path: Path = paths.GAPS) -> str:
 
 
 def research_sources(ev: Evidence, keys, path: Path = paths.GAPS) -> list[str]:
-    """Of `keys`, the research sources: peer reviewed, with a research design (primary or review)."""
+    """Of `keys`, the research sources: peer reviewed, with a primary or systematic design."""
     designs = load_gaps(ev, path)["threshold"]["research_designs"]
     research = set(sources_where(ev, literature_type="peer_reviewed", study_design=tuple(designs)))
     return [k for k in keys if k in research]
@@ -382,7 +382,7 @@ def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _map_rows(ev: Evidence, content: dict) -> list[tuple[str, set[str]]]:
+def gap_map_rows(ev: Evidence, content: dict) -> list[tuple[str, set[str]]]:
     """(label, sources) for each row of the gap map."""
     rows = []
     for row in content["gap_map"]["rows"]:
@@ -403,7 +403,7 @@ def gap_map(ev: Evidence, by: str = "system_level", path: Path = paths.GAPS) -> 
     columns = {
         short_label(by, v, ev.codebook): set(sources_with(ev, by, v)) for v in column_field.values
     }
-    rows = _map_rows(ev, content)
+    rows = gap_map_rows(ev, content)
     table = pd.DataFrame(
         [[len(s & c) for c in columns.values()] for _, s in rows],
         index=pd.Index([name for name, _ in rows], name="Evidence on"),

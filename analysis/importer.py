@@ -1,6 +1,8 @@
 """`slr-import`: add a search export to the evidence base, or recompute duplicate marks.
 
     slr-import EXPORT.ris|.bib --search-id S001 [--source ... --query ... --date ... --hits N]
+    slr-import EXPORT.ris --search-id S001 --append   # add to a search already logged
+    slr-import ... --dry-run                          # show the changes, write nothing
     slr-import --dedupe
 
 Everything is checked before anything is written, and the files are then replaced together, so a
@@ -39,6 +41,8 @@ class ImportReport:
     awaiting_screening: int = 0
     copied_to: str = ""
     warnings: list[str] = field(default_factory=list)
+    search_change: str = ""  # what the import does to data/searches.csv, in words
+    dry_run: bool = False
 
     @property
     def new(self) -> list[str]:
@@ -46,11 +50,20 @@ class ImportReport:
 
     def text(self) -> str:
         out = []
-        if self.export:
+        if self.export and self.dry_run:
+            out.append(
+                f"Dry run, nothing was written. Would import {len(self.added)} record(s) from "
+                f"{self.export} into search {self.search_id} and copy the export to "
+                f"{self.copied_to}."
+            )
+        elif self.export:
             out.append(
                 f"Imported {len(self.added)} record(s) from {self.export} into search "
                 f"{self.search_id}; export copied to {self.copied_to}."
             )
+        if self.search_change:
+            out.append(self.search_change)
+        if self.export:
             out.append(f"New ({len(self.new)}):")
             out += [f"  {r}  {self.titles[r]}" for r in self.new] or ["  none"]
             out.append(f"Duplicates of records already held ({len(self.duplicates)}):")
@@ -79,7 +92,8 @@ def _table(data: Path, path: Path, columns: list[str], schema) -> Table:
     """An existing evidence file, checked against its schema (empty if it does not exist yet)."""
     file = data_path(data, path)
     if not file.exists():
-        return Table(pd.DataFrame({c: pd.Series([], dtype=str) for c in columns}), [], "")
+        empty = pd.DataFrame({c: pd.Series([], dtype=str) for c in columns})
+        return Table(empty, [], _name(file, data))
     table = read_csv(file, _name(file, data), columns)
     problems = table.problems + schemas.validate(table, schema)
     if problems:
@@ -87,8 +101,8 @@ def _table(data: Path, path: Path, columns: list[str], schema) -> Table:
     return table
 
 
-def _existing(data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    searches = _table(data, paths.SEARCHES, schemas.SEARCH_COLUMNS, schemas.SEARCHES).frame
+def _existing(data: Path) -> tuple[Table, pd.DataFrame]:
+    searches = _table(data, paths.SEARCHES, schemas.SEARCH_COLUMNS, schemas.SEARCHES)
     records = _table(data, paths.RECORDS, schemas.RECORD_COLUMNS, schemas.RECORDS).frame
     return searches, records
 
@@ -121,22 +135,68 @@ def _mark(records: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, str
 
 
 def _search_row(
-    searches: pd.DataFrame,
+    searches: Table,
     search_id: str,
     recorded: int,
     exported: int,
     options: dict[str, str | None],
     export_name: str,
-) -> pd.DataFrame:
-    """Add the search, or update the one already logged with what was given on the command line."""
+    append: bool,
+) -> tuple[pd.DataFrame, str]:
+    """The searches with this import logged, and the change in words.
+
+    An existing search is only added to when `append` is given, and then keeps what it logged
+    (source, query, date): a different search needs its own id, so no import rewrites one.
+    """
     given = {k: v for k, v in options.items() if v is not None}
-    searches = searches.copy()
-    hit = searches.index[searches["search_id"] == search_id]
+    frame = searches.frame.copy()
+    hit = frame.index[frame["search_id"] == search_id]
+    if len(hit) and not append:
+        row = frame.loc[hit[0]]
+        raise EvidenceError(
+            [
+                Problem(
+                    searches.name, searches.line(int(hit[0])), "search_id",
+                    f"{search_id} is already logged ({row['source']}, {row['hits_recorded']} "
+                    f"record(s)); give --append to add this export to it, or a new id for a "
+                    f"new search (the next free one is {_next_search_id(frame)})",
+                )
+            ]
+        )  # fmt: skip
     if len(hit):
-        for column, value in given.items():
-            searches.loc[hit[0], column] = value
-        searches.loc[hit[0], "hits_recorded"] = str(recorded)
-        return searches
+        row = frame.loc[hit[0]]
+        differ = [
+            f"--{k} {given[k]!r} differs from the logged {row[k]!r}"
+            for k in ("source", "query", "date")
+            if given.get(k) and given[k] != row[k]
+        ]
+        if differ:
+            raise EvidenceError(
+                [
+                    Problem(
+                        searches.name, searches.line(int(hit[0])), "search_id",
+                        f"--append adds to the search as logged, but {'; '.join(differ)}; "
+                        f"log another search under a new id ({_next_search_id(frame)})",
+                    )
+                ]
+            )  # fmt: skip
+        was = row["hits_recorded"]
+        frame.loc[hit[0], "hits_recorded"] = str(recorded)
+        if given.get("hits_found"):
+            frame.loc[hit[0], "hits_found"] = given["hits_found"]
+        return frame, (
+            f"{searches.name}: {search_id} ({row['source']}) hits_recorded {was} -> {recorded}"
+        )
+    if append:
+        raise EvidenceError(
+            [
+                Problem(
+                    export_name, None, "search_id",
+                    f"--append: {search_id} is not logged in {searches.name}; leave out "
+                    "--append to log a new search (with --source and --query)",
+                )
+            ]
+        )  # fmt: skip
     missing = [f"--{k}" for k in ("source", "query") if not given.get(k)]
     if missing:
         raise EvidenceError(
@@ -159,7 +219,16 @@ def _search_row(
         "hits_recorded": str(recorded),
         "notes": given.get("notes", ""),
     }
-    return pd.concat([searches, pd.DataFrame([row], dtype=str)], ignore_index=True)
+    change = (
+        f"{searches.name}: new search {search_id} ({row['date']}, {row['source']}, "
+        f"query {row['query']!r}, {row['hits_found']} hits)"
+    )
+    return pd.concat([frame, pd.DataFrame([row], dtype=str)], ignore_index=True), change
+
+
+def _next_search_id(searches: pd.DataFrame) -> str:
+    numbers = [int(v[1:]) for v in searches["search_id"] if re.fullmatch(r"S\d+", v)]
+    return f"S{max(numbers, default=0) + 1}"
 
 
 def _check_options(search_id: str, date: str | None, hits: int | None, name: str) -> None:
@@ -211,9 +280,15 @@ def import_export(
     notes: str | None = None,
     method: str | None = None,
     organisation: str | None = None,
+    append: bool = False,
+    dry_run: bool = False,
     data: Path = paths.DATA,
 ) -> ImportReport:
-    """Append an export's records under `search_id`, log the search, archive the export."""
+    """Add an export's records under `search_id`, log the search, archive the export.
+
+    A search already logged is only added to with `append`; `dry_run` reports every change
+    and writes nothing.
+    """
     export, data = Path(export), Path(data)
     name = display(export)
     _check_options(search_id, date, hits, name)
@@ -235,7 +310,9 @@ def import_export(
         "method": method,
         "organisation": organisation,
     }
-    searches = _search_row(searches, search_id, recorded, len(exported), options, name)
+    searches, search_change = _search_row(
+        searches, search_id, recorded, len(exported), options, name, append
+    )
     row = searches[searches["search_id"] == search_id].iloc[0]
     if int(row["hits_recorded"]) > int(row["hits_found"]):
         warnings.append(
@@ -243,24 +320,32 @@ def import_export(
             f"{row['hits_found']}; give --hits with the number the source reported"
         )
 
-    write_all(
-        {
-            data_path(data, paths.RECORDS): csv_text(combined, schemas.RECORD_COLUMNS).encode(),
-            data_path(data, paths.SEARCHES): csv_text(searches, schemas.SEARCH_COLUMNS).encode(),
-            target: export.read_bytes(),
-        }
-    )
+    if not dry_run:
+        write_all(
+            {
+                data_path(data, paths.RECORDS): csv_text(
+                    combined, schemas.RECORD_COLUMNS
+                ).encode(),
+                data_path(data, paths.SEARCHES): csv_text(
+                    searches, schemas.SEARCH_COLUMNS
+                ).encode(),
+                target: export.read_bytes(),
+            }
+        )
     marks = dict(zip(combined["record_id"], combined["duplicate_of"], strict=True))
+    added_ids = set(ids)
     return ImportReport(
         export=name,
         search_id=search_id,
         added=ids,
         titles=dict(zip(ids, (r.title for r in exported), strict=True)),
         duplicates={rid: marks[rid] for rid in ids if marks[rid]},
-        changed={rid: c for rid, c in changed.items() if rid not in ids},
+        changed={rid: c for rid, c in changed.items() if rid not in added_ids},
         awaiting_screening=awaiting_screening(combined, data),
         copied_to=_name(target, data),
         warnings=warnings,
+        search_change=search_change,
+        dry_run=dry_run,
     )
 
 
@@ -309,6 +394,12 @@ def main(argv: list[str] | None = None) -> int:
         "--method", choices=schemas.METHODS, help="how the search was run (default database)"
     )
     parser.add_argument("--organisation", help="the body whose website was searched")
+    parser.add_argument(
+        "--append", action="store_true", help="add to a search already in data/searches.csv"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would change and write nothing"
+    )
     parser.add_argument("--dedupe", action="store_true", help="only recompute duplicate marks")
     parser.add_argument("--data", type=Path, default=paths.DATA, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -331,6 +422,8 @@ def main(argv: list[str] | None = None) -> int:
                 notes=args.notes,
                 method=args.method,
                 organisation=args.organisation,
+                append=args.append,
+                dry_run=args.dry_run,
                 data=args.data,
             )
     except EvidenceError as err:

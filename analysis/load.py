@@ -127,7 +127,9 @@ def _cross_checks(
     tables: dict[str, Table], bib: Bib | None, protocol: dict | None, codebook: dict | None
 ) -> list[Problem]:
     """Run each cross-file rule whose inputs could be read (a missing file is already reported)."""
-    found: list[Problem] = []
+    found: list[Problem] = checks.header_only(tables)
+    if found:  # every cross-file rule would fail row by row on the emptied file
+        return found
     searches, records = tables.get("searches"), tables.get("records")
     screening, charting = tables.get("screening"), tables.get("charting")
     if searches and records:

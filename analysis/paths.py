@@ -37,8 +37,16 @@ REPORT = ROOT / "report"
 QUARTO_CONFIG = ROOT / "_quarto.yml"
 
 BUILD = ROOT / "_build"
+FIGURE_DATA = BUILD / "figure-data"  # each figure's plotted data, written when shown
 SITE = ROOT / "_site"
 CACHE = ROOT / ".cache"
+DEDUPE_CACHE = CACHE / "dedupe"  # duplicate marks by content hash of the records compared
+
+# What `nox -s clean` removes: the outputs and caches above, and these names wherever they
+# occur (outside the tool environments .nox and .venv, which clean leaves alone).
+GENERATED = (BUILD, SITE, CACHE, ROOT / "_freeze")
+GENERATED_ANYWHERE = ("__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache")
+ENVIRONMENTS = (".nox", ".venv", ".git")
 
 TESTS = ROOT / "tests"
 FIXTURE_EVIDENCE = TESTS / "fixtures" / "evidence"  # a small fictional evidence base for tests

@@ -10,7 +10,6 @@ from analysis import paths, schemas
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
 
-
 # PRISMA 2020 reports searches of databases apart from "other methods" (websites, citations).
 ARMS = {"databases": ("database",), "other_methods": ("website", "citation")}
 

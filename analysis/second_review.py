@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import sys
 from pathlib import Path
 
@@ -30,13 +31,23 @@ SHARE = 0.20
 RECORD_FIELDS = ["record_id", "title", "authors", "year", "venue", "doi", "url"]
 
 
-def in_sample(key: str, share: float = SHARE) -> bool:
+def _position(key: str) -> float:
     digest = hashlib.blake2b(f"{SEED}:{key}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64 < share
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def in_sample(key: str, share: float = SHARE) -> bool:
+    return _position(key) < share
 
 
 def _share(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return frame.loc[frame[column].map(in_sample).astype(bool)]
+    """Items whose hash falls below the share, topped up with the next-lowest hashes so that the
+    sample is never smaller than the share of the items (rounded up)."""
+    if frame.empty:
+        return frame
+    order = frame.assign(_at=frame[column].map(_position)).sort_values("_at")
+    n = max(int((order["_at"] < SHARE).sum()), math.ceil(SHARE * len(frame)))
+    return order.head(n).drop(columns="_at")
 
 
 def samples(ev: Evidence) -> dict[str, list[str]]:
@@ -56,7 +67,7 @@ def samples(ev: Evidence) -> dict[str, list[str]]:
 
 def pending(ev: Evidence, drawn: dict[str, list[str]]) -> dict[str, list[str]]:
     """The sampled items that have no second decision or second charting yet."""
-    done = set(zip(ev.second_screening["record_id"], ev.second_screening["stage"]))
+    done = set(zip(ev.second_screening["record_id"], ev.second_screening["stage"], strict=True))
     charted = set(ev.second_charting["source_id"])
     return {
         "title_abstract": [r for r in drawn["title_abstract"] if (r, "title_abstract") not in done],

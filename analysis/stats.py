@@ -15,8 +15,10 @@ import pandas as pd
 
 from analysis import paths
 from analysis.codebook import Field, fields
+from analysis.counted import Count, CountText, sources_of
 from analysis.errors import display
-from analysis.load import Evidence, load_evidence
+from analysis.evidence_cache import load_evidence
+from analysis.load import Evidence
 from analysis.prisma import prisma_counts
 from analysis.yamlio import read_mapping
 
@@ -109,19 +111,19 @@ def _value_sets(ev: Evidence, name: str) -> pd.Series:
     return cells.map(lambda cell: set(f.split(cell)))
 
 
-def n_included(ev: Evidence) -> int:
-    return len(ev.charting)
+def n_included(ev: Evidence) -> Count:
+    return Count(sorted_sources(ev, ev.charting["source_id"]))
 
 
 def n_searches(ev: Evidence) -> int:
     return len(ev.searches)
 
 
-def n_peer_reviewed(ev: Evidence) -> int:
+def n_peer_reviewed(ev: Evidence) -> Count:
     return n_with(ev, "literature_type", "peer_reviewed")
 
 
-def n_grey(ev: Evidence) -> int:
+def n_grey(ev: Evidence) -> Count:
     return n_with(ev, "literature_type", "grey")
 
 
@@ -147,9 +149,9 @@ def _matching(ev: Evidence, field: str, values: tuple[str, ...]) -> list[str]:
     return [key for key, s in sets.items() if s & wanted]
 
 
-def n_with(ev: Evidence, field: str, *values: str) -> int:
-    """Sources whose `field` holds any of `values`."""
-    return len(_matching(ev, field, values))
+def n_with(ev: Evidence, field: str, *values: str) -> Count:
+    """Sources whose `field` holds any of `values` (a Count: it knows which they are)."""
+    return Count(sources_with(ev, field, *values))
 
 
 def sources_with(ev: Evidence, field: str, *values: str) -> list[str]:
@@ -176,9 +178,9 @@ def sources_where(ev: Evidence, **conditions) -> list[str]:
     return sorted_sources(ev, keys)
 
 
-def n_where(ev: Evidence, **conditions) -> int:
-    """How many sources meet every condition (see sources_where)."""
-    return len(sources_where(ev, **conditions))
+def n_where(ev: Evidence, **conditions) -> Count:
+    """How many sources meet every condition (see sources_where), as a Count of them."""
+    return Count(sources_where(ev, **conditions))
 
 
 def source_years(ev: Evidence) -> pd.Series:
@@ -243,7 +245,10 @@ def pct(n: int, total: int) -> str:
 
 
 def n_of(n: int, total: int) -> str:
-    return f"{n} of {total} ({pct(n, total)})"
+    """'2 of 86 (2%)'; when `n` is a Count the text keeps its sources (CountText)."""
+    text = f"{n} of {total} ({pct(n, total)})"
+    keys = sources_of(n)
+    return text if keys is None else CountText(text, keys)
 
 
 def _codebook_label(ev_or_codebook, field: str, value: str) -> str:
@@ -310,14 +315,14 @@ def n_countries_outside_uk(ev: Evidence) -> int:
     return int(sum(1 for v, n in c.items() if n > 0 and v not in UK_COUNTRIES + NO_COUNTRY))
 
 
-def top_values(ev: Evidence, field: str, k: int = 3) -> list[tuple[str, int]]:
+def top_values(ev: Evidence, field: str, k: int = 3) -> list[tuple[str, Count]]:
     """The k most frequent values as (prose label, count); ties keep codebook order."""
     c = counts(ev, field)
     c = c[c > 0].sort_values(ascending=False, kind="stable")
-    return [(label(field, v, ev.codebook), int(n)) for v, n in c.head(k).items()]
+    return [(label(field, v, ev.codebook), n_with(ev, field, v)) for v in c.head(k).index]
 
 
-def top_value(ev: Evidence, field: str, rank: int = 1) -> tuple[str, int]:
+def top_value(ev: Evidence, field: str, rank: int = 1) -> tuple[str, Count]:
     """The rank-th most frequent value as (label for a sentence, without its gloss; count)."""
     values = top_values(ev, field, rank)
     if len(values) < rank:
@@ -342,11 +347,11 @@ def cooccurrence(ev: Evidence, field_a: str, field_b: str) -> pd.DataFrame:
 DEFINING = ("explicit", "implicit")
 
 
-def n_explicit(ev: Evidence) -> int:
+def n_explicit(ev: Evidence) -> Count:
     return n_with(ev, "definition", "explicit")
 
 
-def n_defining(ev: Evidence) -> int:
+def n_defining(ev: Evidence) -> Count:
     """Sources that define or describe systems leadership (explicitly or implicitly)."""
     return n_with(ev, "definition", *DEFINING)
 

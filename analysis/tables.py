@@ -13,6 +13,7 @@ from IPython.display import Markdown
 
 from analysis import paths
 from analysis.codebook import fields
+from analysis.counted import count_span, sources_of
 from analysis.csvio import read_csv
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
@@ -20,6 +21,7 @@ from analysis.stats import (
     coded_field,
     counts,
     n_included,
+    n_with,
     pct,
     short_label,
     sorted_sources,
@@ -66,10 +68,18 @@ def _cell(value) -> str:
 def md_table(df: pd.DataFrame) -> Markdown:
     """A pipe table: header, alignment row (numbers to the right), one line per row."""
     header = [_cell(c) for c in df.columns]
-    body = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
+    plain = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
+    # A Count keeps its sources in the table too (object columns keep the value itself).
+    body = [
+        [
+            c if sources_of(v) is None else count_span(c, sources_of(v))
+            for v, c in zip(row, cells, strict=True)
+        ]
+        for row, cells in zip(df.itertuples(index=False), plain, strict=True)
+    ]
     aligns = []
     for i, column in enumerate(df.columns):
-        cells = [r[i] for r in body if r[i]]
+        cells = [r[i] for r in plain if r[i]]
         numeric = pd.api.types.is_numeric_dtype(df[column]) or (
             bool(cells) and all(_NUMBER.match(c) for c in cells)
         )
@@ -99,7 +109,8 @@ def tbl_included_sources(ev: Evidence) -> pd.DataFrame:
     c = _by_year(ev, ev.charting)
     years = source_years(ev)
     rows = {
-        "Source": [f"[@{k}]" for k in c["source_id"]],
+        # The empty span is the row's anchor (src-KEY): every count's list of sources links to it.
+        "Source": [f"[]{{#src-{k}}}[@{k}]" for k in c["source_id"]],
         "Year": [year_text(years[k]) for k in c["source_id"]],
         "Type": [_labels(ev, "document_type", v) for v in c["document_type"]],
         "Design": [_labels(ev, "study_design", v) for v in c["study_design"]],
@@ -127,12 +138,15 @@ def tbl_characteristics(ev: Evidence) -> pd.DataFrame:
                 {
                     "Characteristic": labels[field] if first else "",
                     "Category": short_label(field, value, ev.codebook),
-                    "n": int(n),
+                    "n": n_with(ev, field, value),
                     "%": pct(int(n), total),
                 }
             )
             first = False
-    return pd.DataFrame(rows, columns=["Characteristic", "Category", "n", "%"])
+    table = pd.DataFrame(rows, columns=["Characteristic", "Category", "n", "%"])
+    # object dtype: each n stays a Count, so the site can list the sources it counts
+    table["n"] = pd.Series([r["n"] for r in rows], index=table.index, dtype=object)
+    return table
 
 
 def tbl_definitions(ev: Evidence) -> pd.DataFrame:
@@ -181,6 +195,11 @@ def tbl_codebook(ev: Evidence) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_SECTION_ID = re.compile(r"sec-[A-Za-z0-9_-]+")
+# Quarto cannot cross-reference an unnumbered chapter; a link to its file works in both engines.
+_CHAPTER_LINK = re.compile(r"\[[^\]]+\]\([\w./-]+\.qmd(?:#[\w-]+)?\)")
+
+
 def load_prisma_scr(path=paths.PRISMA_SCR) -> pd.DataFrame:
     """The PRISMA-ScR checklist with where each item is reported; every fault named by line."""
     name = display(path)
@@ -199,10 +218,14 @@ def load_prisma_scr(path=paths.PRISMA_SCR) -> pd.DataFrame:
             seen[row.item] = line
         if not row.topic:
             problems.append(Problem(name, line, "topic", "is empty"))
-        if not re.fullmatch(r"sec-[A-Za-z0-9_-]+", row.section):
+        if not (_SECTION_ID.fullmatch(row.section) or _CHAPTER_LINK.fullmatch(row.section)):
             said = repr(row.section) if row.section else "empty"
             problems.append(
-                Problem(name, line, "section", f"{said} is not a section id like sec-methods")
+                Problem(
+                    name, line, "section",
+                    f"{said} is not a section id like sec-methods or a link to an unnumbered "
+                    "chapter like [Executive summary](summary.qmd)",
+                )
             )
     if problems:
         raise EvidenceError(problems)
@@ -215,6 +238,6 @@ def tbl_prisma_scr(path=paths.PRISMA_SCR) -> pd.DataFrame:
         {
             "Item": items["item"].tolist(),
             "Topic": [md_escape(t) for t in items["topic"]],
-            "Reported in": [f"@{s}" for s in items["section"]],
+            "Reported in": [s if _CHAPTER_LINK.fullmatch(s) else f"@{s}" for s in items["section"]],
         }
     )

@@ -3,7 +3,9 @@ name the file and line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -50,8 +52,26 @@ def read_mapping(path: Path, name: str) -> dict:
     return _mapping_text(path, name)[1]
 
 
+# Parsed files by path and content: composing the node tree for line numbers is slow in pure
+# Python, and chapters ask for the same file many times (gaps.yml once per gap they test).
+_PARSED: dict[tuple[str, bytes], YamlFile] = {}
+
+
 def read_yaml(path: Path) -> YamlFile:
     """The mapping with the line of every key, for files whose faults are reported by line."""
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).digest()
+    except OSError:
+        return _read_yaml(path)
+    key = (str(Path(path).resolve()), digest)
+    if key not in _PARSED:
+        _PARSED[key] = _read_yaml(path)
+    parsed = _PARSED[key]
+    # Each caller gets its own copy of the content, so no caller sees another's changes.
+    return replace(parsed, content=copy.deepcopy(parsed.content))
+
+
+def _read_yaml(path: Path) -> YamlFile:
     name = display(path)
     text, content = _mapping_text(path, name)
     lines: dict[tuple, int] = {}

@@ -152,9 +152,9 @@ def assemble(meta: BookMeta, sources: list[ChapterSource], bodies: list[str]) ->
     return "\n".join(out)
 
 
-def locate(path: Path, key: str) -> int:
-    """1-based line of the first `@key` reference in `path` (0 when not found)."""
-    pattern = re.compile(r"@" + re.escape(key) + r"(?![\w-])")
+def locate(path: Path, key: str, prefix: str = "@") -> int:
+    """1-based line of the first `@key` reference (`prefix` + key) in `path` (0 when not found)."""
+    pattern = re.compile(re.escape(prefix + key) + r"(?![\w-])")
     try:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if pattern.search(line):

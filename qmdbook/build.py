@@ -6,27 +6,41 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import cache
+import yaml
+
+from . import book_checks, cache
 from .assemble import ChapterSource, assemble, book_chapters, chapter_source, locate
+from .book_shortcodes import chapter_shortcodes
 from .config import ProjectConfig, load_config
+from .crossref_options import crossref_options
 from .emit import EmitContext, emit_chapter
 from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
+from .freeze import invalidate_stale
 from .meta import BookMeta
-from .qmd import QmdError, parse_qmd
+from .qmd import QmdError
+from .shortcodes import read_chapter
+from .sources import SourceError
 from .tools import ToolError, pandoc_path, pandoc_version, typst_version
 
 FILTERS = Path(__file__).parent / "filters"
 FORMATS = ("html", "pdf", "docx")
+# Run before citeproc, in this order (filters/README.md gives each one's contract).
+FILTER_ORDER = (
+    "conditional", "tabset", "normalise", "crossref", "chapterlinks", "layout", "margin",
+    "pagebreak", "video", "kbd", "format",
+)  # fmt: skip
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
 
 Log = Callable[[str], None]
@@ -83,7 +97,12 @@ def chapter_defaults(config: ProjectConfig, front_matter: dict) -> dict:
     fm_exec = front_matter.get("execute") or {}
     if isinstance(fm_exec, dict):
         merged.update({k: v for k, v in fm_exec.items() if k not in ("cache", "freeze")})
-    for key in ("echo", "warning", "error", "output", "include", "fig-width", "fig-height"):
+    # Document-level code folding: the HTML format's option, then the chapter's front matter.
+    for key in ("code-fold", "code-summary"):
+        if key in config.formats.get("html", {}):
+            merged[key] = config.formats["html"][key]
+    for key in ("echo", "warning", "error", "output", "include", "fig-width", "fig-height",
+                "code-fold", "code-summary"):
         if key in front_matter:
             merged[key] = front_matter[key]
     return merged
@@ -92,17 +111,10 @@ def chapter_defaults(config: ProjectConfig, front_matter: dict) -> dict:
 def _pandoc_args(config: ProjectConfig, work: Path, diagnostics: Path) -> list[str]:
     root = config.root
     dirs = [work, root, *sorted({(root / e.source).parent for e in config.entries})]
-    args = [
-        "-f",
-        "markdown",
-        "--lua-filter",
-        str(FILTERS / "normalise.lua"),
-        "--lua-filter",
-        str(FILTERS / "crossref.lua"),
-        "--lua-filter",
-        str(FILTERS / "format.lua"),
-        "--citeproc",
-    ]
+    args = ["-f", "markdown"]
+    for name in FILTER_ORDER:
+        args += ["--lua-filter", str(FILTERS / f"{name}.lua")]
+    args.append("--citeproc")
     for bib in config.bibliography:
         args += ["--bibliography", str((root / bib).resolve())]
     if config.csl:
@@ -137,17 +149,22 @@ def prepare(
 
     sources: list[ChapterSource] = []
     for entry in config.entries:
-        path = config.root / entry.source
         try:
-            doc = parse_qmd(path.read_text(encoding="utf-8"), entry.source)
-        except QmdError as exc:
+            doc = read_chapter(config.root, entry.source)
+        except (QmdError, SourceError) as exc:
             raise BuildError(str(exc)) from None
         for d in doc.diagnostics:
             report.diagnostics.append(str(d))
             log(f"{'error' if strict else 'warning'}: {d}")
         sources.append(chapter_source(entry, doc))
+    missing = [str(d) for d in book_checks.missing_images(sources, config.root)]
+    if missing:  # every renderer stops on these, so they are errors even in a draft
+        raise BuildError(_refusal(missing, "missing image(s)", draft_too=True))
+    for d in book_checks.duplicate_ids(sources, config.root):
+        report.diagnostics.append(str(d))
+        log(f"{'error' if strict else 'warning'}: {d}")
     if strict and report.diagnostics:
-        raise BuildError(f"--strict: {len(report.diagnostics)} problem(s) in the sources")
+        raise BuildError(_refusal(report.diagnostics, "problem(s) in the sources"))
 
     results = _execute(config, sources, workers, report, log)
     report.timings["execute"] = time.perf_counter() - t0
@@ -158,19 +175,41 @@ def prepare(
     fig_dir = work / "figures"
     work.mkdir(parents=True)
     bodies = []
-    for s, result in zip(sources, results, strict=True):
+    try:
+        shortcode_contexts = chapter_shortcodes(config, sources, results, fig_dir)
+    except QmdError as exc:
+        raise BuildError(str(exc)) from None
+    for s, result, codes in zip(sources, results, shortcode_contexts, strict=True):
         stem = Path(s.entry.source).with_suffix("").as_posix().replace("/", "-")
-        ctx = EmitContext(fig_dir, "figures", stem, chapter_defaults(config, s.doc.front_matter))
+        defaults = chapter_defaults(config, s.doc.front_matter)
+        ctx = EmitContext(fig_dir, "figures", stem, defaults, shortcodes=codes)
         bodies.append(emit_chapter(s.doc, result, ctx))
+        for d in codes.diagnostics:
+            report.diagnostics.append(str(d))
+            log(f"{'error' if strict else 'warning'}: {d}")
+    if strict and report.diagnostics:
+        raise BuildError(f"--strict: {len(report.diagnostics)} problem(s) in the sources")
     meta = replace(config.meta, chapters=book_chapters(sources))
     book_md = work / "book.md"
     book_md.write_text(assemble(meta, sources, bodies), encoding="utf-8")
     diagnostics = work / "diagnostics.tsv"
     report.book_md = book_md
-    report.timings["prepare"] = time.perf_counter() - t0
-    return Prepared(
-        config, meta, book_md, _pandoc_args(config, work, diagnostics), diagnostics, report
+    pandoc_args = _pandoc_args(config, work, diagnostics)
+    crossref, problems = crossref_options(config.raw, config.root)
+    for d in problems:
+        report.diagnostics.append(str(d))
+        log(f"{'error' if strict else 'warning'}: {d}")
+    if strict and problems:
+        raise BuildError(f"--strict: {len(problems)} problem(s) in _quarto.yml")
+    # The filters' view of _quarto.yml: crossref options, and flags for when-meta conditions.
+    flags = {k: v for k, v in config.raw.items() if isinstance(v, bool)}
+    (work / "filter-meta.yml").write_text(
+        yaml.safe_dump({"qmdbook-crossref": crossref, "qmdbook-flags": flags}, sort_keys=True),
+        encoding="utf-8",
     )
+    pandoc_args[2:2] = ["--metadata-file", str(work / "filter-meta.yml")]
+    report.timings["prepare"] = time.perf_counter() - t0
+    return Prepared(config, meta, book_md, pandoc_args, diagnostics, report)
 
 
 def _execute(
@@ -220,8 +259,31 @@ def _execute(
 _PUBLISHED = "published.json"
 
 
+PACKAGE = Path(__file__).parent  # templates, filters, assets and the engine's own code
+_IMAGE = re.compile(r"!\[[^\]]*\]\(<?([^)\s>]+)")
+
+
+def _render_inputs(prepared: Prepared) -> list[Path]:
+    """Project files a render reads besides book.md: _quarto.yml, every file named in the
+    pandoc arguments (bibliography, CSL) and the images the chapters link to."""
+    root = prepared.config.root
+    found = [root / "_quarto.yml"]
+    found += [Path(a) for a in prepared.pandoc_args if a.startswith("/") and Path(a).is_file()]
+    book = prepared.book_md.read_text(encoding="utf-8")
+    chapter_dirs = {(root / e.source).parent for e in prepared.config.entries}
+    dirs = [prepared.book_md.parent, root, *sorted(chapter_dirs)]
+    for target in dict.fromkeys(_IMAGE.findall(book)):
+        if "://" in target:
+            continue
+        hit = next((d / target for d in dirs if (d / target).is_file()), None)
+        if hit is not None:
+            found.append(hit)
+    return sorted(set(found))
+
+
 def _render_fingerprint(prepared: Prepared, formats: list[str]) -> str:
-    """Everything a render reads: the assembled book, its figures, the arguments and the engine.
+    """Everything a render reads: the assembled book, its figures, the bibliography and style,
+    _quarto.yml, linked images, the arguments, the engine's files and the tools' versions.
 
     Equal fingerprints mean the renderers would write the same files again (builds are
     byte-reproducible), so a no-change rebuild can skip pandoc and Typst altogether.
@@ -229,14 +291,20 @@ def _render_fingerprint(prepared: Prepared, formats: list[str]) -> str:
     digest = hashlib.sha256()
     # Paths enter relative to the project, so a moved or copied project keeps its fingerprint.
     root = str(prepared.config.root)
-    settings = "\0".join([*formats, *prepared.pandoc_args, repr(prepared.meta)])
+    settings = "\0".join(
+        [*formats, *prepared.pandoc_args, repr(prepared.meta), versions()]
+    )
     digest.update(settings.replace(root, "<project>").encode())
-    work, package = prepared.book_md.parent, Path(__file__).parent
-    for base in (work, package):
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(base).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes().replace(root.encode(), b"<project>"))
+    work = prepared.book_md.parent
+    files = [(work, p) for p in sorted(work.rglob("*"))]
+    files += [(PACKAGE, p) for p in sorted(PACKAGE.rglob("*"))]
+    files += [(prepared.config.root, p) for p in _render_inputs(prepared)]
+    for base, path in files:
+        if path.is_file() and "__pycache__" not in path.parts and path.is_relative_to(base):
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes().replace(root.encode(), b"<project>"))
+        elif path.is_file():  # a bibliography outside the project: its absolute path is its name
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -261,6 +329,15 @@ def _record_publish(
     (stage_root / _PUBLISHED).write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
+def _refusal(found: list[str], what: str, draft_too: bool = False) -> str:
+    """Why a build stops: every problem, by file and line."""
+    listed = "\n".join(f"  {d}" for d in found)
+    why = "" if draft_too else (
+        "; a publishing build stops on these (`qmdbook preview` or --draft only warns)"
+    )
+    return f"{len(found)} {what}{why}:\n{listed}"
+
+
 def _replay_diagnostics(stage_root: Path, strict: bool, log: Log) -> list[str]:
     """A skipped render still reports what the last one found, so warnings never go quiet."""
     record = json.loads((stage_root / _PUBLISHED).read_text(encoding="utf-8"))
@@ -268,7 +345,7 @@ def _replay_diagnostics(stage_root: Path, strict: bool, log: Log) -> list[str]:
     for d in found:
         log(f"{'error' if strict else 'warning'}: {d}")
     if strict and found:
-        raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+        raise BuildError(_refusal(found, "unresolved reference(s)"))
     return found
 
 
@@ -280,8 +357,14 @@ def read_diagnostics(prepared: Prepared) -> list[str]:
         return []
     out = []
     for line in dict.fromkeys(lines):
-        kind, source, key = (line.split("\t") + ["", "", ""])[:3]
+        kind, source, key, message = (line.split("\t") + ["", "", "", ""])[:4]
         where = source or "<book>"
+        if kind == "option":
+            # A filter's report of an attribute it does not support: `message` says which.
+            if source:
+                where = f"{source}:{locate(prepared.config.root / source, key, prefix='')}"
+            out.append(f"{where}: {message}")
+            continue
         if source:
             where = f"{source}:{locate(prepared.config.root / source, key)}"
         what = "cross-reference" if kind == "xref" else "citation"
@@ -312,33 +395,48 @@ def _render(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> li
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def _render_one(prepared: Prepared, fmt: str, stage: Path) -> list[Path]:
+    meta, args = prepared.meta, prepared.pandoc_args
+    if fmt == "html":
+        from .html import build_html
+
+        return build_html(
+            prepared.book_md, stage, meta, args,
+            prepared.config.formats.get("html"), prepared.config.root,
+        )  # fmt: skip
+    if fmt == "pdf":
+        from .pdf import build_pdf
+
+        out = stage / meta.downloads.get("pdf", "book.pdf")
+        build_pdf(prepared.book_md, out, meta, args)
+        return [out]
+    from .docx import build_docx
+
+    out = stage / meta.downloads.get("docx", "book.docx")
+    build_docx(prepared.book_md, out, meta, args)
+    return [out]
+
+
 def _render_formats(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> list[Path]:
-    meta = prepared.meta
-    files: list[Path] = []
-    args = prepared.pandoc_args
+    """Render the formats side by side (each is mostly a pandoc or Typst process, and each
+    writes only its own files into `stage`); the first failure, in format order, is raised."""
     timings = prepared.report.timings
-    for fmt in formats:
+
+    def timed(fmt: str) -> list[Path]:
         t = time.perf_counter()
         try:
-            if fmt == "html":
-                from .html import build_html
+            return _render_one(prepared, fmt, stage)
+        finally:
+            timings[fmt] = time.perf_counter() - t
 
-                files += build_html(prepared.book_md, stage, meta, args)
-            elif fmt == "pdf":
-                from .pdf import build_pdf
-
-                out = stage / meta.downloads.get("pdf", "book.pdf")
-                build_pdf(prepared.book_md, out, meta, args)
-                files.append(out)
-            elif fmt == "docx":
-                from .docx import build_docx
-
-                out = stage / meta.downloads.get("docx", "book.docx")
-                build_docx(prepared.book_md, out, meta, args)
-                files.append(out)
+    with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
+        futures = {fmt: pool.submit(timed, fmt) for fmt in formats}
+    files: list[Path] = []
+    for fmt, future in futures.items():
+        try:
+            files += future.result()
         except (ToolError, RuntimeError, OSError, ValueError) as exc:
             raise BuildError(f"{fmt}: {exc}") from None
-        timings[fmt] = time.perf_counter() - t
         log(f"{fmt}: done in {timings[fmt]:.1f} s")
     return files
 
@@ -389,6 +487,9 @@ def _build_with_quarto(
     stage_root = config.build_dir / "qmdbook"
     stage_root.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=stage_root))
+    plan = None
+    if config.execute.get("freeze") == "auto":
+        plan = invalidate_stale(config, lambda fm: chapter_defaults(config, fm), log)
     command = ["quarto", "render", str(config.root), "--output-dir", str(stage)]
     configured = {_FORMAT_OF_CONFIG[f] for f in config.formats}
     if set(formats) != configured:  # all configured formats is Quarto's own default
@@ -398,6 +499,8 @@ def _build_with_quarto(
         shutil.rmtree(stage, ignore_errors=True)
         raise BuildError(f"quarto render failed ({proc.returncode}); previous output kept")
     publish(stage, config.output_dir)
+    if plan is not None:
+        plan.commit()
     return report
 
 
@@ -452,7 +555,7 @@ def build(
             log(f"{'error' if strict else 'warning'}: {d}")
         report.diagnostics += found
         if strict and found:
-            raise BuildError(f"--strict: {len(found)} unresolved reference(s)")
+            raise BuildError(_refusal(found, "unresolved reference(s) or unsupported feature(s)"))
         if "html" not in wanted and config.output_dir.is_dir():
             # Without a new site, the previous one stays and only the downloads are replaced.
             for name in os.listdir(config.output_dir):

@@ -11,7 +11,7 @@ from pathlib import Path
 from .execute import ChapterResult
 from .qmd import QmdDoc
 
-_ENGINE_FILES = ("execute.py", "cache.py")
+_ENGINE_FILES = ("execute.py", "kernels.py", "cache.py")
 _SKIP_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
 
 

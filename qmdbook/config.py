@@ -11,35 +11,17 @@ from pathlib import Path
 
 import yaml
 
+from . import config_schema
 from .meta import BookMeta
 from .qmd import Diagnostic
+from .sources import SourceError, read_text
 
 DEFAULT_WATCH = ("analysis", "data", "references")
 
-# Keys Quarto accepts in these sections. Others are almost certainly typos, so they are warned
-# about; top-level keys are free document metadata in Quarto and are never warned about.
-_PROJECT_KEYS = {
-    "type", "output-dir", "render", "pre-render", "post-render", "resources", "execute-dir",
-    "lib-dir", "preview", "title", "detect",
-}  # fmt: skip
-_BOOK_KEYS = {
-    "title", "subtitle", "author", "date", "chapters", "appendices", "references",
-    "output-file", "downloads", "sharing", "repo-url", "repo-branch", "repo-actions",
-    "repo-subdir", "site-url", "site-path", "description", "favicon", "sidebar", "navbar",
-    "page-footer", "search", "cover-image", "cover-image-alt", "abstract", "license",
-    "doi", "date-format", "page-navigation", "back-to-top-navigation", "google-analytics",
-    "cookie-consent", "open-graph", "twitter-card", "comments", "reader-mode", "bread-crumbs",
-    "image", "keywords", "body-header", "body-footer", "margin-header", "margin-footer",
-    "announcement", "output-dir",
-}  # fmt: skip
-_EXECUTE_KEYS = {
-    "echo", "eval", "warning", "error", "include", "output", "cache", "freeze", "enabled",
-    "daemon", "daemon-restart", "debug", "ipynb", "kernel", "watch", "fig-width", "fig-height",
-}  # fmt: skip
 _FORMATS = {"html", "typst", "pdf", "docx"}
 
 
-class ConfigError(ValueError):
+class ConfigError(SourceError):
     """_quarto.yml cannot describe a book this engine can build."""
 
 
@@ -163,7 +145,7 @@ def _part_title(path: Path) -> str:
 
     if not path.is_file():
         raise ConfigError(f"_quarto.yml: part file not found: {path.name}")
-    doc = parse_qmd(path.read_text(encoding="utf-8"), path.name)
+    doc = parse_qmd(read_text(path, path.name), path.name)
     if doc.front_matter.get("title"):
         return str(doc.front_matter["title"])
     for seg in doc.segments:
@@ -191,7 +173,11 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.is_file():
         raise ConfigError(f"{path}: not found (is --project the book's directory?)")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = read_text(path, "_quarto.yml")
+    except SourceError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -207,14 +193,10 @@ def load_config(root: Path) -> ProjectConfig:
         raise ConfigError("_quarto.yml: project and book must be mappings")
     if project.get("type") != "book":
         raise ConfigError("_quarto.yml: project.type must be 'book'")
-    for section, known, name in ((project, _PROJECT_KEYS, "project"), (book, _BOOK_KEYS, "book")):
-        for key in section:
-            if key not in known:
-                warn(f"unknown key '{name}.{key}' is ignored")
+    problems = config_schema.check(raw, text)
+    if problems:
+        raise ConfigError("\n".join(p.text() for p in problems))
     execute = dict(raw.get("execute") or {})
-    for key in execute:
-        if key not in _EXECUTE_KEYS:
-            warn(f"unknown key 'execute.{key}' is ignored")
 
     entries = _chapter_entries(book, root, warn)
     formats = _formats(raw, warn)

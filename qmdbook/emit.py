@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
+
 from .execute import ChapterResult, strip_ansi
 from .qmd import Cell, Prose, QmdDoc, replace_inline
+from .shortcodes import ShortcodeContext, expand_shortcodes
 
 # Quarto's defaults where neither the cell nor _quarto.yml says otherwise.
 DEFAULTS = {"echo": True, "include": True, "output": True, "warning": True, "error": False}
@@ -21,6 +24,7 @@ class EmitContext:
     fig_prefix: str  # how book.md refers to fig_dir (relative to book.md's directory)
     stem: str  # unique per chapter: names figures and prefixes footnotes
     defaults: dict  # execute options from _quarto.yml and the chapter's front matter
+    shortcodes: ShortcodeContext | None = None  # None: shortcodes are left as written
 
 
 # ------------------------------------------------------------------------------------ tables
@@ -158,23 +162,41 @@ class _Emitter:
         if self.opt(cell, "include") is False:
             return ""
         parts: list[str] = []
-        if self.opt(cell, "echo") is not False and cell.code.strip():
-            code = _fenced(cell.code, ".python .cell-code")
-            fold = self.opt(cell, "code-fold")
-            if fold:
-                code = f'::: {{.code-fold summary="Code"}}\n{code}\n:::'
-            parts.append(code)
+        echo = self.opt(cell, "echo")
+        if echo is not False and cell.code.strip():
+            parts.append(self.code_block(cell, fenced=echo == "fenced"))
         output_mode = self.opt(cell, "output")
         outputs = (self.result.cells.get(cell.index, []) if self.result else []) or []
         if output_mode is not False and outputs:
             parts.extend(self.outputs(cell, outputs, asis=output_mode == "asis"))
         return "\n\n".join(p for p in parts if p)
 
+    def code_block(self, cell: Cell, fenced: bool) -> str:
+        if fenced:
+            # echo: fenced shows the cell as written: its fence and its options.
+            shown = cell.options
+            options = yaml.safe_dump(shown, sort_keys=False, allow_unicode=True) if shown else ""
+            lines = "".join(f"#| {line}\n" for line in options.splitlines())
+            code = _fenced("```{python}\n" + lines + cell.code + "\n```", ".markdown .cell-code")
+        else:
+            code = _fenced(cell.code, ".python .cell-code")
+        lst = cell.options.get("lst-label")
+        if lst:
+            caption = _attr_value(_caption_inline(cell.options.get("lst-cap") or ""))
+            code = f'::: {{#{lst} lst-cap="{caption}"}}\n{code}\n:::'
+        fold = self.opt(cell, "code-fold")
+        if fold:
+            summary = _attr_value(str(self.opt(cell, "code-summary") or "Code"))
+            state = " open=\"true\"" if fold == "show" else ""
+            code = f'::: {{.code-fold summary="{summary}"{state}}}\n{code}\n:::'
+        return code
+
     def outputs(self, cell: Cell, outputs: list[dict], asis: bool) -> list[str]:
         label = cell.label or ""
         figures: list[str] = []
         blocks: list[str] = []
         table_done = False
+        first_figure_at = 0
         for out in outputs:
             kind = out.get("output_type")
             if kind == "stream":
@@ -192,6 +214,8 @@ class _Emitter:
             elif kind in ("display_data", "execute_result"):
                 data = out.get("data", {})
                 if "image/png" in data or "image/svg+xml" in data:
+                    if not figures:
+                        first_figure_at = len(blocks)
                     figures.append(self.write_figure(cell, data, len(figures) + 1))
                 elif "text/markdown" in data:
                     markdown = data["text/markdown"].strip()
@@ -216,7 +240,10 @@ class _Emitter:
                     text = data["text/plain"]
                     blocks.append(text.strip() if asis else _fenced(text, ".cell-output"))
         if figures:
-            blocks.insert(0, self.figure_block(cell, figures))
+            # Outputs keep the order the cell wrote them in (Quarto's), except that a figure
+            # cell's caption group leads.
+            at = 0 if label.startswith("fig-") else first_figure_at
+            blocks.insert(at, self.figure_block(cell, figures))
         return blocks
 
     def table_block(self, cell: Cell, table: str) -> str:
@@ -246,14 +273,38 @@ class _Emitter:
     def figure_block(self, cell: Cell, paths: list[str]) -> str:
         caption = _caption_inline(self.opt(cell, "fig-cap") or "")
         alt = _caption_inline(self.opt(cell, "fig-alt") or caption)
-        images = " ".join(f'![{caption}]({p}){{alt="{_attr_value(alt)}"}}' for p in paths)
         label = cell.label or ""
+        layout = _layout_attrs(cell.options)
+        subcaps = cell.options.get("fig-subcap")
+        if isinstance(subcaps, list) and label.startswith("fig-"):
+            # Subfigures: one captioned image each, ids label-1, label-2... as in Quarto.
+            subs = []
+            for i, p in enumerate(paths):
+                sub = _caption_inline(subcaps[i]) if i < len(subcaps) else ""
+                sub_alt = _attr_value(_caption_inline(sub or alt))
+                subs.append(f'![{sub}]({p}){{#{label}-{i + 1} alt="{sub_alt}"}}')
+            body = "\n\n".join(subs)
+            return f"::: {{#{label}{layout}}}\n{body}\n\n{caption}\n:::"
+        images = " ".join(f'![{caption}]({p}){{alt="{_attr_value(alt)}"}}' for p in paths)
+        if layout:
+            images = "\n\n".join(f'![]({p}){{alt="{_attr_value(alt)}"}}' for p in paths)
         if label.startswith("fig-"):
             # The id sits on a wrapping Div: chunkedhtml maps only Div/Header ids to pages.
-            if len(paths) == 1:
+            if len(paths) == 1 and not layout:
                 return f"::: {{#{label}}}\n{images}\n:::"
-            return f"::: {{#{label}}}\n{images}\n\n{caption}\n:::"
+            return f"::: {{#{label}{layout}}}\n{images}\n\n{caption}\n:::"
+        if layout:
+            return f"::: {{{layout.strip()}}}\n{images}\n:::"
         return images
+
+
+def _layout_attrs(options: dict) -> str:
+    out = ""
+    for key in ("layout-ncol", "layout-nrow", "layout"):
+        if key in options:
+            value = options[key]
+            out += f' {key}="{_attr_value(str(value).replace(" ", ""))}"'
+    return out
 
 
 def _is_pipe_table(markdown: str) -> bool:
@@ -276,6 +327,10 @@ def prefix_footnotes(text: str, prefix: str) -> str:
     return "".join(out)
 
 
+def _locator(doc: QmdDoc, seg: Prose, text: str):
+    return lambda offset: doc.where(seg.line + text.count("\n", 0, offset))
+
+
 def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) -> str:
     """The chapter as pandoc markdown (without front matter)."""
     emitter = _Emitter(doc, result, ctx)
@@ -284,9 +339,12 @@ def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) ->
     for seg in doc.segments:
         if isinstance(seg, Prose):
             if seg.verbatim:
-                parts.append(seg.text)
+                text = seg.text
             else:
-                parts.append(prefix_footnotes(replace_inline(seg, inline), ctx.stem))
+                text = prefix_footnotes(replace_inline(seg, inline), ctx.stem)
+            if ctx.shortcodes is not None:
+                text = expand_shortcodes(text, _locator(doc, seg, text), ctx.shortcodes)
+            parts.append(text)
         else:
             block = emitter.cell(seg)
             if block:

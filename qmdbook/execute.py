@@ -16,6 +16,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from .kernels import RESET, Kernel, KernelPool, imported_modules, start_kernel
 from .qmd import Cell, QmdDoc
 
 SETUP = """\
@@ -171,33 +172,46 @@ def _error_location(doc: QmdDoc, where: tuple[str, int] | None, tb: str) -> int:
 
 
 def execute_chapter(
-    doc: QmdDoc, root: Path, defaults: dict | None = None, timeout: int = 600
+    doc: QmdDoc,
+    root: Path,
+    defaults: dict | None = None,
+    timeout: int = 600,
+    kernel: Kernel | None = None,
 ) -> ChapterResult:
-    """Execute `doc` in a fresh kernel; raise ExecutionError on the first disallowed error."""
+    """Execute `doc` in a fresh namespace; raise ExecutionError on the first disallowed error.
+
+    With `kernel` (from a KernelPool) the chapter runs in that warm kernel after its namespace
+    is reset; without, in a kernel of its own that is shut down afterwards.
+    """
     defaults = defaults or {}
     nb, origin = _build_notebook(doc, root, defaults)
-    km = KernelManager(kernel_name="python3", kernel_spec_manager=_ThisInterpreter())
-    client = NotebookClient(
-        nb,
-        km=km,
-        timeout=timeout,
-        allow_errors=False,
-        record_timing=False,
-        resources={"metadata": {"path": str(root)}},
-    )
+    if kernel is not None and kernel.used:
+        nb.cells[0].source = RESET + nb.cells[0].source
     try:
-        # The kernel's own stderr only carries ipykernel's start-up chatter (a warning about
-        # TCP per kernel); cell errors and warnings arrive as outputs over the protocol.
-        client.execute(env=kernel_env(), stderr=subprocess.DEVNULL)
+        if kernel is not None:
+            kernel.run(nb, str(root), timeout)
+        else:
+            km = KernelManager(kernel_name="python3", kernel_spec_manager=_ThisInterpreter())
+            client = NotebookClient(
+                nb,
+                km=km,
+                timeout=timeout,
+                allow_errors=False,
+                record_timing=False,
+                resources={"metadata": {"path": str(root)}},
+            )
+            # The kernel's own stderr only carries ipykernel's start-up chatter (a warning about
+            # TCP per kernel); cell errors and warnings arrive as outputs over the protocol.
+            client.execute(env=kernel_env(), stderr=subprocess.DEVNULL)
     except CellExecutionError as exc:
         for i, cell in enumerate(nb.cells):
             errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
             tags = cell.metadata.get("tags", [])
             if errors and "raises-exception" not in tags:
                 tb = strip_ansi("\n".join(errors[0].get("traceback", [])))
-                line = _error_location(doc, origin[i], tb)
+                path, line = doc.where(_error_location(doc, origin[i], tb))
                 what = "inline expression" if origin[i] and origin[i][0] == "inline" else "cell"
-                raise ExecutionError(doc.path, line, tb, what) from None
+                raise ExecutionError(path, line, tb, what) from None
         raise ExecutionError(doc.path, 1, strip_ansi(str(exc))) from None
     except (CellTimeoutError, DeadKernelError) as exc:
         raise ExecutionError(doc.path, 1, f"kernel failed: {exc}") from None
@@ -241,21 +255,38 @@ def _inline_text(outputs: list[dict]) -> str:
 def execute_many(
     jobs: list[tuple[QmdDoc, dict]], root: Path, workers: int = 2, timeout: int = 600
 ) -> list[ChapterResult]:
-    """Execute chapters in parallel; results in the order of `jobs`.
+    """Execute chapters in parallel on a pool of warm kernels; results in the order of `jobs`.
 
     Every chapter runs to its end even when another fails, then the first failure (in book
     order) is raised, so one build reports the earliest broken chapter deterministically.
     """
     if not jobs:
         return []
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(execute_chapter, d, root, o, timeout) for d, o in jobs]
-        outcomes = []
-        for f in futures:
-            try:
-                outcomes.append(f.result())
-            except ExecutionError as exc:
-                outcomes.append(exc)
+    size = max(1, min(workers, len(jobs)))
+    modules = imported_modules([d for d, _ in jobs])
+    kernels = KernelPool(
+        lambda: start_kernel(_ThisInterpreter(), kernel_env(), str(root)),
+        size, modules, str(root), timeout,
+    )
+
+    def run(doc: QmdDoc, defaults: dict) -> ChapterResult:
+        kernel = kernels.take()
+        try:
+            return execute_chapter(doc, root, defaults, timeout, kernel)
+        finally:
+            kernels.give(kernel)
+
+    try:
+        with ThreadPoolExecutor(max_workers=size) as pool:
+            futures = [pool.submit(run, d, o) for d, o in jobs]
+            outcomes = []
+            for f in futures:
+                try:
+                    outcomes.append(f.result())
+                except ExecutionError as exc:
+                    outcomes.append(exc)
+    finally:
+        kernels.close()
     for o in outcomes:
         if isinstance(o, ExecutionError):
             raise o

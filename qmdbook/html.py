@@ -14,6 +14,8 @@ import json
 import logging
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 PACKAGE = Path(__file__).parent
 TEMPLATE = PACKAGE / "templates" / "html" / "book.html"
 ASSETS = PACKAGE / "assets"
-ASSET_FILES = ("book.css", "book.js")
+ASSET_FILES = ("book.css", "book.js", "favicon.svg")
 
 DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "DOCX", "epub": "EPUB"}  # also the order shown
 MONTHS = (
@@ -44,6 +46,8 @@ _PRE = re.compile(r"<pre\b(?![^>]*\btabindex=)")
 _DATA_NUMBER = re.compile(r'(?<=<h[1-6]) data-number="[^"]*"|(?<=<section) data-number="[^"]*"')
 _REF_LINK = re.compile(r'href="[^"]*#(ref-[^"]+)"')
 _CITES = re.compile(r'<span class="citation" data-cites="([^"]*)"')
+# Counts that name the sources they count (see analysis/counted.py): `data-keys="a,b"`.
+_DATA_KEYS = re.compile(r'\sdata-keys="([^"]*)"')
 
 
 class HtmlBuildError(RuntimeError):
@@ -63,19 +67,28 @@ class Page:
     appendix: bool = False
     ids: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
-    sections: list = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return f"{self.number} {self.title}".strip()
 
 
-def build_html(book_md: Path, out_dir: Path, meta: BookMeta, pandoc_args: list[str]) -> list[Path]:
+def build_html(
+    book_md: Path,
+    out_dir: Path,
+    meta: BookMeta,
+    pandoc_args: list[str],
+    options: dict | None = None,
+    root: Path | None = None,
+) -> list[Path]:
     """Render `book_md` as a multi-page site in `out_dir`; return every file written, sorted.
 
     `pandoc_args` are the engine's common arguments (reader, filters, citeproc, metadata); the
-    HTML writer's own arguments are added here. Nothing is written outside `out_dir`.
+    HTML writer's own arguments are added here. `options` are format.html's from _quarto.yml,
+    whose files (`css`, `include-after-body`, ...) are found from `root`. Nothing is written
+    outside `out_dir`.
     """
+    includes = site_includes(options or {}, Path(root or Path.cwd()))
     book_md = Path(book_md).resolve()
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -100,11 +113,12 @@ def build_html(book_md: Path, out_dir: Path, meta: BookMeta, pandoc_args: list[s
                 f"lang={meta.lang}",
                 "-M",
                 f"title={meta.title}",
+                *includes.pandoc_args,
                 "-o",
                 str(stage),
             ]
         )
-        return _finish(stage, out_dir, meta, book_md, pandoc_args)
+        return _finish(stage, out_dir, meta, book_md, pandoc_args, includes)
     finally:
         _remove(stage)
 
@@ -120,9 +134,46 @@ def _remove(path: Path) -> None:
 # Assembling the site from pandoc's chunks
 
 
+@dataclass
+class SiteIncludes:
+    """format.html's include options, as Quarto reads them: files relative to the project."""
+
+    css: list[Path] = field(default_factory=list)
+    pandoc_args: list[str] = field(default_factory=list)
+
+
+_INCLUDE_OPTIONS = ("include-in-header", "include-before-body", "include-after-body")
+
+
+def site_includes(options: dict, root: Path) -> SiteIncludes:
+    found = SiteIncludes()
+
+    def files(key: str) -> list[Path]:
+        value = options.get(key) or []
+        paths = []
+        for item in value if isinstance(value, list) else [value]:
+            name = item.get("file") if isinstance(item, dict) else item
+            path = (root / str(name)).resolve()
+            if not path.is_file():
+                raise HtmlBuildError(f"_quarto.yml: format.html.{key}: {name} not found")
+            paths.append(path)
+        return paths
+
+    found.css = files("css")
+    for key in _INCLUDE_OPTIONS:
+        found.pandoc_args += [f"--{key}={path}" for path in files(key)]
+    return found
+
+
 def _finish(
-    stage: Path, out_dir: Path, meta: BookMeta, book_md: Path, pandoc_args: list[str]
+    stage: Path,
+    out_dir: Path,
+    meta: BookMeta,
+    book_md: Path,
+    pandoc_args: list[str],
+    includes: SiteIncludes | None = None,
 ) -> list[Path]:
+    includes = includes or SiteIncludes()
     sitemap = json.loads((stage / "sitemap.json").read_text(encoding="utf-8"))
     pages = _read_pages(stage, sitemap, meta)
     _merge_preface(pages, stage)
@@ -149,11 +200,11 @@ def _finish(
     for page in pages:
         page.body = _fix_links(page, id_to_page, broken)
         page.body = _localise_images(page.body, out_dir, resource_dirs, written)
+        page.body = _localise_files(page.body, out_dir, resource_dirs, written)
         page.body = _wrap_tables(page.body)
         page.body = _PRE.sub('<pre tabindex="0"', page.body)
         # pandoc's own section counter, which disagrees with the book's numbers (appendices).
         page.body = _DATA_NUMBER.sub("", page.body)
-        page.sections = scan(page.body).sections
     if broken:
         log.warning("HTML: %d link(s) to missing ids: %s", len(broken), ", ".join(sorted(broken)))
 
@@ -161,22 +212,27 @@ def _finish(
     for page in pages:
         refs.update(csl_entries(page.body))
 
+    css_links = "".join(
+        f'\n<link rel="stylesheet" href="assets/{_url(p.name)}">' for p in includes.css
+    )
     template = (stage / "index.html").read_text(encoding="utf-8")
+    # After the engine's stylesheet, so that the book's own rules win, as in Quarto.
+    template = template.replace("</head>", css_links.lstrip("\n") + "\n</head>", 1)
     for i, page in enumerate(pages):
         prev_page = pages[i - 1] if i > 0 else None
         next_page = pages[i + 1] if i + 1 < len(pages) else None
-        text = _render_page(template, page, pages, meta, refs, prev_page, next_page)
+        text = _render_page(template, page, pages, meta, refs, prev_page, next_page, id_to_page)
         dest = out_dir / page.path
         dest.write_text(text, encoding="utf-8")
         written.append(dest)
 
-    written += _write_search(out_dir, pages, meta)
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
-    for name in ASSET_FILES:
-        dest = assets / name
-        shutil.copyfile(ASSETS / name, dest)
+    for source in [*(ASSETS / name for name in ASSET_FILES), *includes.css]:
+        dest = assets / source.name
+        shutil.copyfile(source, dest)
         written.append(dest)
+    written += write_search_index(out_dir, meta)
     return sorted(set(written))
 
 
@@ -326,6 +382,31 @@ def _localise_images(body: str, out_dir: Path, dirs: list[Path], written: list[P
     return _SRC.sub(fix, body)
 
 
+_FILE_LINK = re.compile(r'(<a\b[^>]*?\shref=")([^"#?]+\.(?:csv|tsv|json|txt|zip))(")')
+
+
+def _localise_files(body: str, out_dir: Path, dirs: list[Path], written: list[Path]) -> str:
+    """Copy data files the pages link to (a figure's CSV) into `files/`, as Quarto copies a
+    linked resource into its site."""
+
+    def fix(m: re.Match) -> str:
+        rel = Path(unquote(html.unescape(m.group(2))))
+        if urlsplit(m.group(2)).scheme or (not rel.is_absolute() and (out_dir / rel).is_file()):
+            return m.group(0)
+        candidates = [rel] if rel.is_absolute() else [d / rel for d in dirs]
+        found = next((p for p in candidates if p.is_file()), None)
+        if found is None:
+            log.warning("HTML: linked file not found: %s", m.group(2))
+            return m.group(0)
+        dest = out_dir / "files" / found.name
+        dest.parent.mkdir(exist_ok=True)
+        shutil.copyfile(found, dest)
+        written.append(dest)
+        return f"{m.group(1)}files/{html.escape(quote(found.name))}{m.group(3)}"
+
+    return _FILE_LINK.sub(fix, body)
+
+
 def _wrap_tables(body: str) -> str:
     """Let wide tables scroll on narrow screens inside a focusable, labelled region."""
 
@@ -353,6 +434,7 @@ def _render_page(
     refs: dict[str, str],
     prev_page: Page | None,
     next_page: Page | None,
+    id_to_page: dict[str, str] | None = None,
 ) -> str:
     is_index = page.path == "index.html"
     title = meta.title if is_index else f"{page.label} – {meta.title}"
@@ -372,7 +454,7 @@ def _render_page(
         "pagenav": _page_nav(prev_page, next_page, meta),
         "pagetoc": _page_toc(page),
         "footer": _footer(meta),
-        "data": _refs_data(page, refs),
+        "data": _refs_data(page, refs, id_to_page or {}),
     }
     for key, value in pieces.items():
         text = text.replace(f"<!--qmdbook:{key}-->", value, 1)
@@ -541,17 +623,38 @@ def _footer(meta: BookMeta) -> str:
     return '<p class="footer-meta">' + " · ".join(bits) + "</p>"
 
 
-def _refs_data(page: Page, refs: dict[str, str]) -> str:
-    """The reference entries this page cites, for citation previews (hover and focus)."""
+def _refs_data(page: Page, refs: dict[str, str], id_to_page: dict[str, str]) -> str:
+    """The reference entries this page cites, for citation previews (hover and focus), and for
+    the sources its counts name (`data-keys`): their entries and the pages of their reference
+    (`ref-KEY`) and of their card in the sources table (`src-KEY`)."""
     keys = set(_REF_LINK.findall(page.body))
     for group in _CITES.findall(page.body):
         keys.update(f"ref-{k}" for k in html.unescape(group).split())
+    counted = {
+        k for group in _DATA_KEYS.findall(page.body) for k in html.unescape(group).split(",")
+    }
+    keys.update(f"ref-{k}" for k in counted if k)
     data = {k: refs[k] for k in sorted(keys) if k in refs}
-    if not data:
-        return ""
-    return (
-        '<script type="application/json" id="qmdbook-refs">' + _json_for_script(data) + "</script>"
-    )
+    out = ""
+    if data:
+        out += (
+            '<script type="application/json" id="qmdbook-refs">'
+            + _json_for_script(data)
+            + "</script>"
+        )
+    targets = {
+        i: ("" if id_to_page[i] == page.path else id_to_page[i])
+        for k in sorted(counted)
+        for i in (f"ref-{k}", f"src-{k}")
+        if i in id_to_page
+    }
+    if targets:
+        out += (
+            '<script type="application/json" id="qmdbook-targets">'
+            + _json_for_script(targets)
+            + "</script>"
+        )
+    return out
 
 
 def _json_for_script(data: object) -> str:
@@ -564,29 +667,24 @@ def _json_for_script(data: object) -> str:
 # Search
 
 
-def _write_search(out_dir: Path, pages: list[Page], meta: BookMeta) -> list[Path]:
-    entries = []
-    for page in pages:
-        chapter = page.label or meta.title
-        for sec in page.sections:
-            text = sec.text
-            if not text and not sec.title:
-                continue
-            entries.append(
-                {
-                    "page": page.path,
-                    "anchor": sec.anchor,
-                    "title": sec.title or chapter,
-                    "chapter": chapter,
-                    "text": text,
-                }
-            )
-    blob = json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    json_path = out_dir / "search.json"
-    json_path.write_text(blob + "\n", encoding="utf-8")
-    # The same index as a script, because fetch() of a local file fails under file://.
-    js_path = out_dir / "search-index.js"
-    js_path.write_text(
-        "window.QMDBOOK_SEARCH = " + blob.replace("</", "<\\/") + ";\n", encoding="utf-8"
-    )
-    return [json_path, js_path]
+def write_search_index(out_dir: Path, meta: BookMeta) -> list[Path]:
+    """Index every page with Pagefind (a maintained static search library, from PyPI).
+
+    Only each page's main content is indexed (`data-pagefind-body` in the template); its h1
+    names the chapter and its headings the sections a result points into.
+    """
+    bundle = out_dir / "pagefind"
+    _remove(bundle)
+    command = [
+        sys.executable, "-m", "pagefind", "--site", str(out_dir), "--output-subdir", "pagefind",
+        "--glob", "*.html",  # the pages; not pandoc's chunks, still beside them in a folder
+        "--keep-index-url", "--force-language", meta.lang.split("-")[0].lower() or "en", "--quiet",
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise HtmlBuildError(f"search index: pagefind could not run: {exc}") from None
+    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        detail = (done.stderr or done.stdout).strip()
+        raise HtmlBuildError(f"search index: pagefind failed ({done.returncode}): {detail}")
+    return sorted(p for p in bundle.rglob("*") if p.is_file())

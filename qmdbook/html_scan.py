@@ -1,4 +1,4 @@
-"""Reading pandoc's HTML chunks: ids, headings, searchable text and reference entries.
+"""Reading pandoc's HTML chunks: ids, headings and reference entries.
 
 Pandoc's HTML output is regular (quoted attributes, balanced tags), which is what lets the site
 writer rewrite pages with small, exact string edits instead of re-serialising a DOM.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
@@ -17,7 +17,7 @@ INLINE = frozenset(
     "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup "
     "time u var".split()
 )
-# Text that is not prose: scripts, styles, MathML (its TeX annotation is noise in search) and
+# Text that is not prose: scripts, styles, MathML (its TeX annotation is noise in a title) and
 # the footnote back-arrows.
 SKIP_TEXT_TAGS = frozenset({"script", "style", "math", "svg"})
 SKIP_TEXT_CLASSES = frozenset({"footnote-back"})
@@ -32,17 +32,6 @@ class Heading:
     in_callout: bool
 
 
-@dataclass
-class Section:
-    anchor: str  # id of the heading that opens it; "" for text before the first heading
-    title: str
-    parts: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return squash("".join(self.parts))
-
-
 def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -54,7 +43,6 @@ class BodyScanner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: list[str] = []
         self.headings: list[Heading] = []
-        self.sections: list[Section] = [Section("", "")]
         self._stack: list[tuple[str, frozenset[str]]] = []
         self._heading: dict | None = None
         self._skip_depth = 0
@@ -83,9 +71,6 @@ class BodyScanner(HTMLParser):
                 "in_callout": any("callout" in c for _, c in self._stack[:-1]),
                 "depth": len(self._stack),
             }
-        if "csl-entry" in classes and a.get("id") and self._heading is None:
-            # Each reference is its own search result, so an author's name leads to the entry.
-            self.sections.append(Section(a["id"], ""))
         if self._heading is not None and "header-section-number" in classes:
             self._heading["in_number"] = len(self._stack)
         self._sep(tag)
@@ -120,15 +105,10 @@ class BodyScanner(HTMLParser):
             self._heading["text"].append(data)
             if self._heading["in_number"]:
                 self._heading["number"].append(data)
-            return
-        self.sections[-1].parts.append(data)
 
     def _sep(self, tag: str) -> None:
-        if tag not in INLINE and not self._skip_depth:
-            if self._heading is not None:
-                self._heading["text"].append(" ")
-            else:
-                self.sections[-1].parts.append(" ")
+        if tag not in INLINE and not self._skip_depth and self._heading is not None:
+            self._heading["text"].append(" ")
 
     def _close_heading(self) -> None:
         h = self._heading
@@ -137,12 +117,6 @@ class BodyScanner(HTMLParser):
         text = squash("".join(h["text"]))
         heading = Heading(h["level"], h["id"], text, squash("".join(h["number"])), h["in_callout"])
         self.headings.append(heading)
-        # Search sections follow the page's outline down to h3; deeper headings stay part of
-        # their parent section so results point at a meaningful anchor.
-        if heading.level <= 3 and heading.id and not heading.in_callout:
-            self.sections.append(Section(heading.id, text))
-        else:
-            self.sections[-1].parts.append(" " + text + " ")
 
 
 def scan(body: str) -> BodyScanner:

@@ -27,6 +27,13 @@ KNOWN_OPTIONS = frozenset(
         "fig-width",
         "fig-height",
         "code-fold",
+        "code-summary",
+        "fig-subcap",
+        "layout-ncol",
+        "layout-nrow",
+        "layout",
+        "lst-label",
+        "lst-cap",
     }
 )
 
@@ -88,10 +95,18 @@ class QmdDoc:
     segments: list[Prose | Cell]
     inline: list[InlineExpr] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # For text assembled from includes: the (file, line) each line came from.
+    origin: list[tuple[str, int]] | None = None
 
     @property
     def cells(self) -> list[Cell]:
         return [s for s in self.segments if isinstance(s, Cell)]
+
+    def where(self, line: int) -> tuple[str, int]:
+        """The file and line an author wrote `line` of this document in."""
+        if self.origin and 0 < line <= len(self.origin):
+            return self.origin[line - 1]
+        return self.path, line
 
 
 def _split_front_matter(lines: list[str], path: str) -> tuple[dict, int]:

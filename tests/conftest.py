@@ -21,3 +21,19 @@ def commit_all(root: Path, date: str = "2025-01-02T03:04:05+00:00") -> None:
 @pytest.fixture(scope="session")
 def git_commit_all():
     return commit_all
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium under Playwright (tests/browser.py); skips, or in CI fails, without it."""
+    from browser import launch
+
+    with launch() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> str:
+    from browser import axe_script
+
+    return axe_script()

@@ -1,6 +1,6 @@
 /* qmdbook web site behaviour: sidebar toggle, search, citation and footnote previews, figure
-   lightbox, "on this page" highlighting. Plain JavaScript, no library, no network: the search
-   index is a local script so that it also loads from file://. */
+   lightbox, "on this page" highlighting. Plain JavaScript, no network: search is Pagefind's
+   local bundle (pagefind/), the only library. */
 (function () {
   "use strict";
 
@@ -36,38 +36,27 @@
     });
   }
 
-  /* ---------- Search ---------- */
+  /* ---------- Search (Pagefind) ---------- */
 
-  var index = null;
-  var loading = false;
+  // The index is Pagefind's bundle in pagefind/, written by the build. It loads as a module on
+  // first use; browsers refuse modules from file://, so search needs the site served.
+  var pagefind = null;
+  var loading = null;
 
-  function loadIndex(then) {
-    if (index) { then(); return; }
-    if (window.QMDBOOK_SEARCH) { index = prepare(window.QMDBOOK_SEARCH); then(); return; }
-    if (loading) return;
-    loading = true;
-    var script = document.createElement("script");
-    script.src = "search-index.js";
-    script.onload = function () {
-      index = prepare(window.QMDBOOK_SEARCH || []);
-      then();
-    };
-    script.onerror = function () { loading = false; };
-    document.head.appendChild(script);
-  }
-
-  function fold(s) {
-    return s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  }
-
-  function prepare(entries) {
-    return entries.map(function (e) {
-      return { e: e, title: fold(e.title), text: fold(e.text), chapter: fold(e.chapter || "") };
-    });
-  }
-
-  function terms(q) {
-    return fold(q).split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length > 0; });
+  function loadIndex() {
+    if (pagefind) return Promise.resolve(pagefind);
+    if (!loading) {
+      var base = new URL(".", document.baseURI);
+      loading = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
+        return Promise.resolve(pf.options({ baseUrl: base.pathname })).then(function () {
+          pf.init();
+          pagefind = pf;
+          return pf;
+        });
+      });
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
   }
 
   function escapeHtml(s) {
@@ -76,41 +65,21 @@
     });
   }
 
-  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  var MAX_PAGES = 10, MAX_SECTIONS = 3;
 
-  function search(q) {
-    var ts = terms(q);
-    if (!ts.length) return [];
-    var res = [];
-    index.forEach(function (item) {
-      var score = 0;
-      for (var i = 0; i < ts.length; i++) {
-        var t = ts[i];
-        var re = new RegExp("(^|[^\\p{L}\\p{N}])" + escapeRe(t), "u");
-        var inTitle = re.test(item.title);
-        var inText = re.test(item.text);
-        if (!inTitle && !inText && item.chapter.indexOf(t) < 0) return;
-        score += (inTitle ? 10 : 0) + (inText ? 1 + Math.min(item.text.split(t).length - 1, 10) / 5 : 0);
-      }
-      res.push({ item: item, score: score });
+  // One result per matching section: its title, the chapter it is in, and Pagefind's excerpt
+  // (escaped text with <mark> around the matched words).
+  function hits(data) {
+    var out = [];
+    data.forEach(function (page) {
+      var chapter = (page.meta && page.meta.title) || "";
+      var subs = (page.sub_results || []).slice(0, MAX_SECTIONS);
+      if (!subs.length) subs = [{ title: chapter, url: page.url, excerpt: page.excerpt }];
+      subs.forEach(function (sub) {
+        out.push({ title: sub.title || chapter, chapter: chapter, url: sub.url, excerpt: sub.excerpt || "" });
+      });
     });
-    res.sort(function (a, b) { return b.score - a.score; });
-    return res.slice(0, 30);
-  }
-
-  function snippet(text, ts) {
-    var lower = fold(text);
-    var at = -1;
-    for (var i = 0; i < ts.length && at < 0; i++) at = lower.indexOf(ts[i]);
-    var start = Math.max(0, at - 60);
-    var s = (start > 0 ? "\u2026" : "") + text.slice(start, start + 180) +
-      (start + 180 < text.length ? "\u2026" : "");
-    var html = escapeHtml(s);
-    ts.forEach(function (t) {
-      if (t.length < 2) return;
-      html = html.replace(new RegExp("(" + escapeRe(escapeHtml(t)) + ")", "giu"), "<mark>$1</mark>");
-    });
-    return html;
+    return out;
   }
 
   function setupSearch() {
@@ -119,35 +88,45 @@
     var status = document.getElementById("search-status");
     if (!input || !list || !status) return;
     var timer = null;
+    var asked = 0;
 
     function render() {
       var q = input.value.trim();
+      var mine = ++asked;
       if (!q) {
         list.hidden = true;
         list.innerHTML = "";
         status.textContent = "";
         return;
       }
-      loadIndex(function () {
-        var ts = terms(q);
-        var found = search(q);
-        list.innerHTML = found.map(function (r) {
-          var e = r.item.e;
-          var href = e.page + (e.anchor ? "#" + e.anchor : "");
+      loadIndex().then(function (pf) {
+        return pf.search(q);
+      }).then(function (found) {
+        var pages = found ? found.results.slice(0, MAX_PAGES) : [];
+        return Promise.all(pages.map(function (r) { return r.data(); }));
+      }).then(function (data) {
+        if (mine !== asked) return;  // a newer query is on its way
+        var found = hits(data);
+        list.innerHTML = found.map(function (e) {
           var chapter = e.chapter && e.chapter !== e.title
             ? '<span class="result-chapter">' + escapeHtml(e.chapter) + "</span>" : "";
-          return '<li><a href="' + escapeHtml(href) + '"><span class="result-title">' +
+          return '<li><a href="' + escapeHtml(e.url) + '"><span class="result-title">' +
             escapeHtml(e.title) + "</span>" + chapter +
-            '<span class="result-snippet">' + snippet(e.text, ts) + "</span></a></li>";
+            '<span class="result-snippet">' + e.excerpt + "</span></a></li>";
         }).join("");
         list.hidden = found.length === 0;
         status.textContent = found.length === 0 ? "No results"
-          : found.length === 1 ? "1 result" : found.length + " results" +
-            (found.length === 30 ? " (first 30 shown)" : "");
+          : found.length === 1 ? "1 result" : found.length + " results";
+      }).catch(function () {
+        if (mine !== asked) return;
+        list.hidden = true;
+        status.textContent = location.protocol === "file:"
+          ? "Search works when the site is served (python3 -m nox -s preview)."
+          : "Search is unavailable: its index did not load.";
       });
     }
 
-    input.addEventListener("focus", function () { loadIndex(function () {}); });
+    input.addEventListener("focus", function () { loadIndex().catch(function () {}); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(render, 120);

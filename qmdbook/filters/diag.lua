@@ -8,7 +8,7 @@ function M.report(meta, kind, source, key, message)
   if path then
     local f = io.open(pandoc.utils.stringify(path), "a")
     if f then
-      f:write(kind .. "\t" .. source .. "\t" .. key .. "\n")
+      f:write(kind .. "\t" .. source .. "\t" .. key .. "\t" .. message:gsub("[\t\n]", " ") .. "\n")
       f:close()
     end
   end

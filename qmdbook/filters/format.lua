@@ -22,7 +22,21 @@ local function typst_inlines(inlines)
   return (out:gsub("%s+$", ""))
 end
 
+-- Callout options Quarto documents beyond the title: how it looks and whether it folds.
+local CALLOUT_OPTIONS = { collapse = true, appearance = true, icon = true }
+
+local function callout_options(div)
+  local o = {}
+  for key, value in pairs(div.attributes) do
+    if CALLOUT_OPTIONS[key] then o[key] = value end
+  end
+  for key, _ in pairs(CALLOUT_OPTIONS) do div.attributes[key] = nil end
+  return o
+end
+
 local function callout(div, kind)
+  local options = callout_options(div)
+  local appearance = options.appearance or "default"
   local title = pandoc.Inlines({ pandoc.Str(TITLES[kind]) })
   local explicit = pandoc.Inlines({})
   local body = div.content
@@ -32,22 +46,46 @@ local function callout(div, kind)
     explicit = title
     body = pandoc.Blocks({ table.unpack(body, 2) })
   end
+  -- A callout with a cross-reference id is numbered ("Tip 2.1"): that label replaces the kind's.
+  local numbered = div.attributes["crossref-label"]
+  div.attributes["crossref-label"] = nil
+  if numbered then
+    title = pandoc.Inlines({ pandoc.Str(numbered) })
+    if #explicit > 0 then title = title .. pandoc.Inlines({ pandoc.Str(":"), pandoc.Space() }) .. explicit end
+  end
   if is_typst() then
-    -- The template's callout() prints the kind's label itself, then ": title" if any.
-    title = explicit
+    -- The template's callout() prints the kind's label (or the numbered one), then ": title".
+    local label = numbered and (', label: [' .. typst_inlines(pandoc.Inlines({ pandoc.Str(numbered) })) .. ']') or ""
+    local look = appearance ~= "default" and (', appearance: "' .. appearance .. '"') or ""
     local blocks = pandoc.Blocks({
       pandoc.RawBlock("typst",
-        '#callout(kind: "' .. kind .. '", title: [' .. typst_inlines(title) .. "])["),
+        '#callout(kind: "' .. kind .. '"' .. label .. look .. ', title: ['
+          .. typst_inlines(explicit) .. "])["),
     })
     blocks:extend(body)
-    blocks:insert(pandoc.RawBlock("typst", "]"))
+    -- The label after the call lets links (numbered callouts) reach the callout.
+    local label_ref = div.identifier ~= "" and (" <" .. div.identifier .. ">") or ""
+    blocks:insert(pandoc.RawBlock("typst", "]" .. label_ref))
     return blocks
   end
   if is_html() then
-    local header = pandoc.Div({ pandoc.Plain(title) }, pandoc.Attr("", { "callout-title" }))
+    local classes = { "callout", "callout-" .. kind }
+    if appearance ~= "default" then classes[#classes + 1] = "callout-appearance-" .. appearance end
+    if options.icon == "false" then classes[#classes + 1] = "no-icon" end
+    local attrs = { { "role", "note" }, { "data-callout", kind } }
     local content = pandoc.Div(body, pandoc.Attr("", { "callout-body" }))
-    return pandoc.Div({ header, content }, pandoc.Attr(div.identifier,
-      { "callout", "callout-" .. kind }, { { "role", "note" }, { "data-callout", kind } }))
+    if options.collapse == "true" or options.collapse == "false" then
+      -- A folding callout is a disclosure widget: its title is the summary, open unless collapsed.
+      local open = options.collapse == "false" and " open" or ""
+      local summary = pandoc.write(pandoc.Pandoc({ pandoc.Plain(title) }), "html"):gsub("%s+$", "")
+      return pandoc.Div({
+        pandoc.RawBlock("html", "<details" .. open .. '><summary class="callout-title">' .. summary .. "</summary>"),
+        content,
+        pandoc.RawBlock("html", "</details>"),
+      }, pandoc.Attr(div.identifier, classes, attrs))
+    end
+    local header = pandoc.Div({ pandoc.Plain(title) }, pandoc.Attr("", { "callout-title" }))
+    return pandoc.Div({ header, content }, pandoc.Attr(div.identifier, classes, attrs))
   end
   local blocks = pandoc.Blocks({ pandoc.Para({ pandoc.Strong(title) }) })
   blocks:extend(body)
@@ -70,9 +108,10 @@ end
 
 local function code_fold(div)
   if not is_html() then return div.content end
-  local summary = div.attributes["summary"] or "Code"
+  local summary = (div.attributes["summary"] or "Code"):gsub("&", "&amp;"):gsub("<", "&lt;")
+  local open = div.attributes["open"] and " open" or ""
   local blocks = pandoc.Blocks({
-    pandoc.RawBlock("html", '<details class="code-fold"><summary>' .. summary .. "</summary>"),
+    pandoc.RawBlock("html", '<details class="code-fold"' .. open .. "><summary>" .. summary .. "</summary>"),
   })
   blocks:extend(div.content)
   blocks:insert(pandoc.RawBlock("html", "</details>"))

@@ -79,3 +79,14 @@ def test_add_fingerprint_replaces_the_source_row(tmp_path):
     row = add_fingerprint("x2020", "R1", "https://example.org/x", text, target)
     lines = target.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and row["words"] == "8" and len(row["shingles"].split()) == 1
+
+
+def test_a_resolved_disagreement_stays_a_disagreement(ev):
+    import dataclasses
+
+    e = ev.load()
+    screening = e.screening.copy()
+    at = (screening["record_id"] == "R3") & (screening["stage"] == "title_abstract")
+    screening.loc[at, ["decision", "reason"]] = ["include", ""]  # as if resolved to include
+    ta, _ = screening_agreement(dataclasses.replace(e, screening=screening))
+    assert ta.keys == ("R3",)  # compared with the first reviewer's own decision, from resolutions

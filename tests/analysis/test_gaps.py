@@ -14,8 +14,8 @@ from analysis.gaps import (
     gap_sources,
     gap_table,
     gap_verdict,
-    gaps_of_kind,
     gaps_found,
+    gaps_of_kind,
     is_gap,
     tbl_gap_map,
 )

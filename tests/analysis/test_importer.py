@@ -43,7 +43,7 @@ def test_ris_import_adds_and_deduplicates(ev):
 
 
 def test_bibtex_import_into_existing_search(ev):
-    report = import_export(ev.exports / "fixture_search.bib", "S2", data=ev.data)
+    report = import_export(ev.exports / "fixture_search.bib", "S2", append=True, data=ev.data)
     assert report.new == ["R9"]
     assert report.duplicates == {"R10": "R2"}  # fuzzy title (and trailing-slash URL)
     lines = records_csv(ev)
@@ -93,11 +93,11 @@ def test_malformed_ris_names_line_and_writes_nothing(ev):
     assert "broken.ris:6: ER: record has no end tag" in message
 
 
-def test_ris_text_outside_record(ev):
+def test_ris_text_between_records(ev):
     message = _failing_import(
-        ev, "stray.ris", b"Exported by Fixture\nTY  - JOUR\nTI  - X\nER  - \n"
+        ev, "stray.ris", b"TY  - JOUR\nTI  - X\nER  - \nStray words\nTY  - JOUR\nTI  - Y\nER  - \n"
     )
-    assert "stray.ris:1: text outside a record" in message
+    assert "stray.ris:4: text outside a record" in message
 
 
 def test_malformed_bibtex_export_writes_nothing(ev):
@@ -125,10 +125,10 @@ def test_new_search_needs_source_and_query(ev):
 
 
 def test_same_export_twice_is_refused(ev):
-    import_export(ev.exports / "fixture_search.bib", "S2", data=ev.data)
+    import_export(ev.exports / "fixture_search.bib", "S2", append=True, data=ev.data)
     before = ev.snapshot()
     with pytest.raises(EvidenceError, match="already imported as data/imports/S2_fixture_search"):
-        import_export(ev.exports / "fixture_search.bib", "S2", data=ev.data)
+        import_export(ev.exports / "fixture_search.bib", "S2", append=True, data=ev.data)
     assert ev.snapshot() == before
 
 
@@ -136,7 +136,7 @@ def test_invalid_existing_records_block_the_import(ev):
     ev.edit("data/records.csv", ",10.5555/fixture.f,", ",https://doi.org/10.5555/fixture.f,")
     before = ev.snapshot()
     with pytest.raises(EvidenceError, match="data/records.csv:9: doi:"):
-        import_export(ev.exports / "fixture_search.bib", "S2", data=ev.data)
+        import_export(ev.exports / "fixture_search.bib", "S2", append=True, data=ev.data)
     assert ev.snapshot() == before
 
 

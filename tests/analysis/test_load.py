@@ -138,7 +138,9 @@ def test_included_record_not_charted(ev):
     path = ev.data / "charting.csv"
     path.write_text("\n".join(path.read_text().splitlines()[:2]) + "\n")
     message = ev.problems()
-    assert "data/screening.csv:12: record_id: R2 is included at full_text but not charted" in message
+    assert (
+        "data/screening.csv:12: record_id: R2 is included at full_text but not charted" in message
+    )
 
 
 def test_charted_record_not_included(ev):
@@ -158,7 +160,11 @@ def test_full_text_missing_breaks_the_flow(ev):
 
 
 def test_retrieval_missing_breaks_the_flow(ev):
-    ev.edit("data/screening.csv", "R4,retrieval,not_retrieved,,2026-01-13,R1,", "R4,retrieval,x,,2026-01-13,R1,")
+    ev.edit(
+        "data/screening.csv",
+        "R4,retrieval,not_retrieved,,2026-01-13,R1,",
+        "R4,retrieval,x,,2026-01-13,R1,",
+    )
     ev.edit("data/screening.csv", "R1,retrieval,retrieved,,2026-01-13,R1,\n", "")
     message = ev.problems()
     assert (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import math
 
 from analysis.second_review import in_sample, samples, write_packet
 
@@ -14,6 +15,13 @@ def test_membership_is_stable_and_near_the_share():
     assert 0.18 < len(chosen) / len(keys) < 0.22
     # Adding items never changes whether an earlier item is in the sample.
     assert chosen == [k for k in keys[:5000] if in_sample(k)]
+
+
+def test_a_sample_is_never_below_its_share(ev):
+    e = ev.load()
+    drawn = samples(e)
+    charted = len(e.charting)
+    assert len(drawn["charting"]) >= math.ceil(0.2 * charted)
 
 
 def test_every_full_text_exclusion_is_sampled_and_the_packet_is_blind(ev, tmp_path):

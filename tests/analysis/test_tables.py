@@ -47,7 +47,9 @@ def test_included_sources_one_row_each_by_year(ev):
         "Source", "Year", "Type", "Design", "Country", "System level", "EDI", "Technology",
         "ICS/ICB",
     ]  # fmt: skip
-    assert table["Source"].tolist() == ["[@fixtureb2019]", "[@fixturea2021]"]
+    assert table["Source"].tolist() == [
+        "[]{#src-fixtureb2019}[@fixtureb2019]", "[]{#src-fixturea2021}[@fixturea2021]",
+    ]  # fmt: skip
     assert table["Year"].tolist() == ["2019", "2021"]
     assert table["EDI"].tolist() == ["–", "mentioned"]
     assert table.loc[1, "System level"] == "ICS/ICB; Place"
@@ -58,7 +60,9 @@ def test_a_new_source_appears_in_the_tables(ev):
     e = ev.load()
     table = tbl_included_sources(e)
     assert len(table) == 3
-    assert table.iloc[-1][["Source", "Year"]].tolist() == ["[@fixturec2022]", "n.d."]
+    assert table.iloc[-1][["Source", "Year"]].tolist() == [
+        "[]{#src-fixturec2022}[@fixturec2022]", "n.d.",
+    ]  # fmt: skip
     chars = tbl_characteristics(e)
     journal = chars[chars["Category"] == "Article in a journal"].iloc[0]
     assert (journal["n"], journal["%"]) == (2, "67%")
@@ -97,6 +101,16 @@ def test_prisma_scr_table(analysis_files):  # noqa: F811
     table = tbl_prisma_scr(analysis_files / "prisma_scr.csv")
     assert table["Reported in"].tolist() == ["@sec-summary", "@sec-summary", "@sec-methods"]
     assert r"\|" in md_table(table).data
+
+
+def test_prisma_scr_links_an_unnumbered_chapter_by_its_file(analysis_files):  # noqa: F811
+    path = analysis_files / "prisma_scr.csv"
+    path.write_text(path.read_text().replace(",sec-methods", ",[Methods](methods.qmd)"))
+    table = tbl_prisma_scr(path)
+    assert table["Reported in"].tolist()[-1] == "[Methods](methods.qmd)"
+    path.write_text(path.read_text().replace("(methods.qmd)", "(methods.html)"))
+    with pytest.raises(EvidenceError, match="is not a section id"):
+        tbl_prisma_scr(path)
 
 
 def test_prisma_scr_faults_name_line_and_field(analysis_files):  # noqa: F811

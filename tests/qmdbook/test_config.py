@@ -52,11 +52,13 @@ def test_last_modified_date_is_commit_date(book):
     assert load_config(book).meta.date == "2024-05-06"
 
 
-def test_nonsense_keys_warned_and_missing_chapter_fails(book):
+def test_nonsense_keys_fail_and_missing_chapter_fails(book):
     cfg = book / "_quarto.yml"
-    cfg.write_text(cfg.read_text().replace("book:\n", "book:\n  chapterz: []\n"))
-    assert any("book.chapterz" in w.message for w in load_config(book).warnings)
-    cfg.write_text(cfg.read_text().replace("chapters/discussion.qmd", "chapters/nope.qmd"))
+    original = cfg.read_text()
+    cfg.write_text(original.replace("book:\n", "book:\n  chapterz: []\n"))
+    with pytest.raises(ConfigError, match=r"_quarto.yml:6: book.chapterz: .*'chapters'"):
+        load_config(book)
+    cfg.write_text(original.replace("chapters/discussion.qmd", "chapters/nope.qmd"))
     with pytest.raises(ConfigError, match="chapters/nope.qmd"):
         load_config(book)
 

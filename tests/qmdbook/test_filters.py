@@ -172,8 +172,8 @@ def test_mixed_citation_is_split_and_unresolved_reported(tmp_path):
     assert 'href="#ref-nokey"' not in html
     assert "intro.qmd: unresolved cross-reference @fig-nope" in err
     diag = (tmp_path / "diag.tsv").read_text().splitlines()
-    assert "xref\tintro.qmd\tfig-nope" in diag
-    assert "cite\tintro.qmd\tnokey" in diag
+    assert "xref\tintro.qmd\tfig-nope\tunresolved cross-reference @fig-nope" in diag
+    assert "cite\tintro.qmd\tnokey\tunresolved citation @nokey" in diag
 
 
 def test_engine_figures_get_format_extension():

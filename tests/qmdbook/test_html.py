@@ -311,24 +311,17 @@ def test_previous_and_next_links(site: Path) -> None:
         assert (nxt.group(1) if nxt else None) == (order[i + 1] if i + 1 < len(order) else None)
 
 
-def test_search_index_holds_text_from_every_chapter(site: Path) -> None:
-    entries = json.loads((site / "search.json").read_text(encoding="utf-8"))
-    assert all(set(e) >= {"page", "anchor", "title", "text"} for e in entries)
-    for page, word in UNIQUE_WORDS.items():
-        hits = [e for e in entries if word in e["text"]]
-        assert hits and all(e["page"] == page for e in hits), word
-    # Entries are per section, and their anchors exist on their page.
-    by_anchor = {(e["page"], e["anchor"]) for e in entries}
-    assert ("sec-intro.html", "sec-policy") in by_anchor
-    # Each reference-list entry is a result of its own.
-    refs = {e["anchor"]: e for e in entries if e["page"] == "sec-references.html"}
-    assert "Leading integrated care systems" in refs["ref-smith2020"]["text"]
-    assert "Systems leadership in practice" not in refs["ref-smith2020"]["text"]
-    for page, anchor in by_anchor:
-        if anchor:
-            assert anchor in parse(site / page).ids
-    script = (site / "search-index.js").read_text(encoding="utf-8")
-    assert script.startswith("window.QMDBOOK_SEARCH = [")
+def test_search_index_is_a_pagefind_bundle_over_every_page(site: Path) -> None:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()  # the book's language (en-GB): one index
+    assert language["page_count"] == len(list(site.glob("*.html")))
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    # Only the main content is indexed: every page marks it, and nothing else, as the body.
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert text.count("data-pagefind-body") == 1
+        assert re.search(r"<main\b[^>]*data-pagefind-body", text)
+    assert not (site / "search-index.js").exists()
 
 
 def test_internal_links_resolve_to_an_existing_page_and_id(site: Path) -> None:

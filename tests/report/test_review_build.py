@@ -1,121 +1,23 @@
 """The review itself, rendered from a changed copy of its data: every number follows the data.
 
-One HTML build of a copy of the project in which the evidence base has one more included source
-and one changed code. Expected values are computed by `analysis` from that copy, and each is
-checked to differ from the committed data's, so a number typed by hand would fail here.
+One HTML and PDF build (tests/report/conftest.py) of a copy of the project in which the evidence
+base has one more included source and one changed code. Expected values are computed by
+`analysis` from that copy, and each is checked to differ from the committed data's, so a number
+typed by hand would fail here.
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.load import load_evidence
 from analysis.prisma import prisma_counts
 from analysis.stats import n_of, n_with
 from analysis.summary_findings import finding_count
-from qmdbook.build import build
-
-NEW_KEY = "addedbytest2025"
-# A change that moves a count the summary prints without moving any verdict or gap across its
-# threshold (the chapters' prose_assumes checks would then stop the build, by design).
-RECODED_KEY_FIELD = ("edi", "none", "mentioned")
-
-
-def _copy_project(target: Path) -> None:
-    """The work tree as git sees it (tracked and new files), without ignored outputs and caches."""
-    names = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=paths.ROOT, capture_output=True, check=True,
-    ).stdout.split(b"\0")  # fmt: skip
-    for name in filter(None, names):
-        src = paths.ROOT / name.decode()
-        if src.is_file():  # a file deleted in the work tree but not yet in git
-            dst = target / name.decode()
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-
-
-
-
-def _rewrite_csv(path: Path, change) -> None:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        fields, rows = reader.fieldnames, list(reader)
-    rows = change(rows)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
-def _add_source_and_recode(root: Path) -> str:
-    """One more included source (record, screening, charting, bib) and one code changed."""
-    data = root / "data"
-    search_id = "S101"
-    record_id = "R9999"
-
-    def add_record(rows):
-        rows.append({
-            "record_id": record_id, "search_id": search_id,
-            "title": "A test source added by the review's own tests",
-            "authors": "Tester, Ada", "year": "2025", "venue": "Test venue", "doi": "",
-            "url": "https://example.org/added-by-test", "duplicate_of": "",
-        })  # fmt: skip
-        return rows
-
-    def count_it(rows):
-        for row in rows:
-            if row["search_id"] == search_id:
-                row["hits_found"] = str(int(row["hits_found"]) + 1)
-                row["hits_recorded"] = str(int(row["hits_recorded"]) + 1)
-        return rows
-
-    def screen_in(rows):
-        for stage, decision in (("title_abstract", "include"), ("retrieval", "retrieved"),
-                                ("full_text", "include")):  # fmt: skip
-            rows.append({"record_id": record_id, "stage": stage, "decision": decision,
-                         "reason": "", "date": "2026-11-28", "reviewer": "R1",
-                         "note": ""})  # fmt: skip
-        return rows
-
-    recoded = {}
-
-    def chart(rows):
-        field, old, new = RECODED_KEY_FIELD
-        target = next(r for r in rows if r[field] == old)
-        target[field], target[f"{field}_how"] = new, "Changed by the review's own tests."
-        recoded["key"] = target["source_id"]
-        # The added source copies the first one's codes but addresses neither EDI nor ICSs, so
-        # that no verdict close to its bar (EDI's and the ICS evidence gap are one source away)
-        # crosses it; the counts the summary prints still change with the base.
-        added = dict(rows[0], source_id=NEW_KEY, record_id=record_id, edi="none", edi_how="",
-                     ics_icb="none", ics_how="",
-                     verified_from="https://example.org/added-by-test")  # fmt: skip
-        rows.append(added)
-        return rows
-
-    _rewrite_csv(data / "records.csv", add_record)
-    _rewrite_csv(data / "searches.csv", count_it)
-    _rewrite_csv(data / "screening.csv", screen_in)
-    _rewrite_csv(data / "charting.csv", chart)
-    bib = root / "references" / "references.bib"
-    bib.write_text(
-        bib.read_text(encoding="utf-8") + f"\n@misc{{{NEW_KEY},\n  author = {{Tester, Ada}},\n"
-        "  title = {A test source added by the review's own tests},\n  year = {2025},\n"
-        "  url = {https://example.org/added-by-test}\n}\n",
-        encoding="utf-8",
-    )
-    return recoded["key"]
 
 
 def _text(page: Path) -> str:
@@ -123,19 +25,6 @@ def _text(page: Path) -> str:
     body = body[body.find("<main") : body.find("</main>")]
     text = html.unescape(re.sub(r"<[^>]+>", " ", body)).replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text)
-
-
-@pytest.fixture(scope="module")
-def review(tmp_path_factory, git_commit_all):
-    root = tmp_path_factory.mktemp("review") / "project"
-    _copy_project(root)
-    _add_source_and_recode(root)
-    git_commit_all(root, "2026-01-02T03:04:05+00:00")
-    report = build(
-        root, formats=["html", "pdf"], strict=True, engine="builtin", log=lambda _m: None
-    )
-    ev = load_evidence(root / "data", root / "references" / "references.bib")
-    return root / "_site", ev, report
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +99,17 @@ def test_the_executive_summary_fits_two_pdf_pages(review):
     tops = [page.extract_text().strip().splitlines()[0] for page in pages]
     summary = [t for t in tops if t.startswith("Executive summary")]
     assert 1 <= len(summary) <= 2, tops[:12]
+
+
+def test_the_pdf_prints_counts_as_plain_text_without_the_sites_instruments(review):
+    from pypdf import PdfReader
+
+    site, ev, _ = review
+    text = "\n".join(p.extract_text() for p in PdfReader(next(site.glob("*.pdf"))).pages)
+    assert f"of {len(ev.charting)} (" in text  # the counts are there, as text
+    for site_only in ("slr-count", "data-keys", "Data for this figure", "Filter the sources",
+                      "Charting of each source", "{=html}"):  # fmt: skip
+        assert site_only not in text
 
 
 def test_the_discussion_cites_earlier_reviews(review):

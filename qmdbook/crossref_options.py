@@ -1,0 +1,62 @@
+"""`crossref:` in _quarto.yml: the options crossref.lua honours, and a report of the rest.
+
+Quarto documents these at quarto.org/docs/reference/metadata/crossref.html. Each honoured option
+reaches the filter as `qmdbook-crossref` metadata; any other is named with its _quarto.yml line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .qmd import Diagnostic
+
+KINDS = (
+    "fig", "tbl", "eq", "lst", "sec", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr",
+    "sol", "rem", "alg", "nte", "tip", "wrn", "imp", "cau",
+)  # fmt: skip
+HONOURED = {
+    *(f"{k}-title" for k in KINDS),
+    *(f"{k}-prefix" for k in KINDS),
+    *(f"{k}-labels" for k in KINDS),
+    "title-delim", "labels", "subref-labels", "chapters", "ref-hyperlink", "ch-prefix",
+    "appendix-prefix",
+}  # fmt: skip
+# Quarto's placement options for captions, read from the document's top level.
+CAPTION_LOCATIONS = ("fig-cap-location", "tbl-cap-location", "lst-cap-location", "cap-location")
+
+
+def line_of(text: str, key: str) -> int:
+    """1-based line of the first `key:` in a YAML file's text (0 when absent)."""
+    m = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def crossref_options(raw: dict, root: Path) -> tuple[dict, list[Diagnostic]]:
+    """(options for crossref.lua, diagnostics for options that are not honoured)."""
+    section = raw.get("crossref")
+    text = (root / "_quarto.yml").read_text(encoding="utf-8")
+    found: list[Diagnostic] = []
+    options: dict = {}
+    if section is False:
+        found.append(Diagnostic("_quarto.yml", line_of(text, "crossref"),
+                                "crossref: false is not supported by qmdbook (numbering stays on)"))
+        section = {}
+    if not isinstance(section, dict):
+        section = {}
+    for key, value in section.items():
+        if key in HONOURED and not isinstance(value, dict | list):
+            options[key] = value
+        else:
+            found.append(Diagnostic("_quarto.yml", line_of(text, key),
+                                    f"crossref option '{key}' is not supported by qmdbook"))
+    for key in CAPTION_LOCATIONS:
+        value = raw.get(key)
+        if value is None:
+            continue
+        if key == "cap-location":
+            for kind in ("fig", "tbl", "lst"):
+                options.setdefault(f"{kind}-cap-location", value)
+        else:
+            options[key] = value
+    return options, found
