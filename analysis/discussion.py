@@ -16,7 +16,7 @@ from analysis import paths
 from analysis.csvio import read_csv
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
-from analysis.stats import REVIEW_DESIGNS, label, sources_where
+from analysis.stats import REVIEW_DESIGNS, short_label, sources_where
 from analysis.tables import md_escape
 
 __all__ = ["earlier_reviews", "reviews_that", "tbl_earlier_reviews", "RELATIONS"]
@@ -82,7 +82,7 @@ def tbl_earlier_reviews(ev: Evidence, path: Path = paths.EARLIER_REVIEWS) -> pd.
     return pd.DataFrame(
         {
             "Review": [f"@{k}" for k in r["source_id"]],
-            "Design": [label("study_design", design[k], ev.codebook).split(" (")[0] for k in r["source_id"]],
+            "Design": [short_label("study_design", design[k], ev.codebook) for k in r["source_id"]],
             "What it found, set against this review": [md_escape(p) for p in r["point"]],
             "Relation": [RELATIONS[x] for x in r["relation"]],
         }
