@@ -121,3 +121,12 @@ def test_the_discussion_cites_earlier_reviews(review):
     cited = [k for k in reviews if f"#ref-{k}" in page]
     assert cited, "the discussion cites none of the earlier reviews in the evidence base"
     assert "Set against earlier reviews" in page
+
+
+def test_the_pdf_never_hyphenates_a_capitalised_word(review):
+    from pypdf import PdfReader
+
+    site, _, _ = review
+    text = "\n".join(p.extract_text() for p in PdfReader(next(site.glob("*.pdf"))).pages)
+    split = re.findall(r"\b[A-Z][a-z]+-\n[a-z]+", text)
+    assert not split, f"proper nouns broken across lines: {split[:10]}"
