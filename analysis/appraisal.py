@@ -139,6 +139,11 @@ class Confidence:
     total: int
 
     @property
+    def brief(self) -> str:
+        """'moderate (2 high, 9 high or moderate)', for a table cell beside the source count."""
+        return f"{self.level} ({self.high} high, {self.stronger} high or moderate)"
+
+    @property
     def sentence(self) -> str:
         """'moderate (2 of 18 rated high, 9 high or moderate)'."""
         if not self.total:

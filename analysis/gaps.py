@@ -311,6 +311,11 @@ def searches_aimed(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> int:
     return int(ev.searches["query"].map(lambda q: bool(pattern.search(str(q)))).sum())
 
 
+def _share(n: int, total: int) -> str:
+    """'12 (7%)': a count and its share, for a narrow column whose header names the total."""
+    return f"{n} ({n / total:.0%})" if total else "0"
+
+
 def gap_kind(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> str:
     """The verdict alone: 'absolute gap', 'evidence gap' or 'not a gap'."""
     return gap_verdict(ev, gap_id, path).kind
@@ -375,8 +380,8 @@ def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
                     n_of(len(v.research), len(v.sources)) if v.sources else "none"
                 ),
                 "Verdict": v.sentence[:1].upper() + v.sentence[1:],
-                "Confidence in those sources": confidence(ev, v.sources).sentence.capitalize(),
-                "Searches aimed at it": n_of(searches_aimed(ev, gap_id, path), len(ev.searches)),
+                "Confidence in those sources": confidence(ev, v.sources).brief.capitalize(),
+                "Searches aimed at it": _share(searches_aimed(ev, gap_id, path), len(ev.searches)),
             }
         )
     return pd.DataFrame(rows)
