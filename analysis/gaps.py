@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.counted import Count
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
 from analysis.stats import (
@@ -221,6 +222,16 @@ class GapVerdict:
     change: str  # what that change would do, in words
 
     @property
+    def n(self) -> Count:
+        """The sources addressing the area, as a count that knows which they are."""
+        return Count(self.sources)
+
+    @property
+    def n_research(self) -> Count:
+        """The research among them, likewise."""
+        return Count(self.research)
+
+    @property
     def kind_phrase(self) -> str:
         """'an absolute gap', 'an evidence gap' or 'not a gap', to follow 'is'."""
         return self.kind if self.kind == NOT_A_GAP else f"an {self.kind}"
@@ -337,9 +348,9 @@ def ics_sources(ev: Evidence, path: Path = paths.GAPS, **where) -> list[str]:
     return keys
 
 
-def n_ics(ev: Evidence, path: Path = paths.GAPS, **where) -> int:
-    """How many sources are ICS evidence (see ics_sources)."""
-    return len(ics_sources(ev, path, **where))
+def n_ics(ev: Evidence, path: Path = paths.GAPS, **where) -> Count:
+    """How many sources are ICS evidence (see ics_sources); a Count, so it knows which."""
+    return Count(ics_sources(ev, path, **where))
 
 
 def verdicts_sentence(ev: Evidence, path: Path = paths.GAPS) -> str:
