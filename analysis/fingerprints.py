@@ -42,8 +42,13 @@ def read_fingerprints(path: Path = paths.FINGERPRINTS) -> Table:
     return table
 
 
+# Fields that cite a source's own section headings, which are quoted as they stand, like titles.
+QUOTED_FIELDS = ("locations",)
+
+
 def text_columns(codebook: dict) -> list[str]:
-    return [f.name for f in fields(codebook) if f.kind == "text"]
+    """Free-text charting fields written in the reviewer's own words."""
+    return [f.name for f in fields(codebook) if f.kind == "text" and f.name not in QUOTED_FIELDS]
 
 
 def copied_runs(charting: Table, fingerprints: Table, codebook: dict) -> list[Problem]:

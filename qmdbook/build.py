@@ -268,7 +268,9 @@ def _render_inputs(prepared: Prepared) -> list[Path]:
     pandoc arguments (bibliography, CSL) and the images the chapters link to."""
     root = prepared.config.root
     found = [root / "_quarto.yml"]
-    found += [Path(a) for a in prepared.pandoc_args if a.startswith("/") and Path(a).is_file()]
+    named = [Path(a) for a in prepared.pandoc_args if os.path.isabs(a) and Path(a).is_file()]
+    # The filters are hashed with the rest of the engine, by their place in the package.
+    found += [p for p in named if not p.is_relative_to(Path(__file__).parent)]
     book = prepared.book_md.read_text(encoding="utf-8")
     chapter_dirs = {(root / e.source).parent for e in prepared.config.entries}
     dirs = [prepared.book_md.parent, root, *sorted(chapter_dirs)]

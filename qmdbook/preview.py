@@ -12,6 +12,7 @@ import html
 import http.server
 import json
 import os
+import queue
 import signal
 import sys
 import threading
@@ -132,34 +133,69 @@ def preview(
     state = PreviewState()
     config = load_config(project)
     server = None
+    stop = threading.Event()
+    # Watching starts before the first build, so an edit saved while it runs is not missed.
+    changes = _watch_in_background(project, config, stop) if watch else None
     try:
         _rebuild(project, state, **kwargs)
         # The handler resolves the directory by path on every request, so it follows the
         # build's rename-swap of the output dir.
         server = _serve_current(config.output_dir, port, state)
         print(f"qmdbook: serving {config.output_dir} at http://127.0.0.1:{port}/", file=sys.stderr)
-        if not watch:
-            threading.Event().wait()
-        from watchfiles import watch as watch_changes
-
-        build_dir, out = config.build_dir.resolve(), config.output_dir.resolve()
-
-        def relevant(_change, path: str) -> bool:
-            p = Path(path).resolve()
-            generated = p.is_relative_to(build_dir) or p.is_relative_to(out)
-            return not (generated or "__pycache__" in p.parts or ".cache" in p.parts)
-
-        for changes in watch_changes(*watch_paths(project), watch_filter=relevant):
-            names = ", ".join(sorted({Path(p).name for _, p in changes}))
+        while True:
+            try:
+                batch = changes.get(timeout=0.5) if changes else stop.wait(0.5)
+            except queue.Empty:
+                continue
+            if not changes:
+                continue
+            while not changes.empty():  # several saves in a row: one rebuild
+                batch |= changes.get_nowait()
+            names = ", ".join(sorted({Path(p).name for _, p in batch}))
             print(f"qmdbook: changed: {names}; rebuilding HTML", file=sys.stderr)
             _rebuild(project, state, **kwargs)
     except KeyboardInterrupt:
         print("qmdbook: preview stopped", file=sys.stderr)
     finally:
+        stop.set()
         if server is not None:
             server.shutdown()
             server.server_close()
     return 0
+
+
+def _watch_in_background(project: Path, config, stop: threading.Event) -> queue.Queue:
+    from watchfiles import watch as watch_changes
+
+    build_dir, out = config.build_dir.resolve(), config.output_dir.resolve()
+
+    def relevant(_change, path: str) -> bool:
+        p = Path(path).resolve()
+        generated = p.is_relative_to(build_dir) or p.is_relative_to(out)
+        return not (generated or "__pycache__" in p.parts or ".cache" in p.parts)
+
+    found: queue.Queue = queue.Queue()
+    ready = threading.Event()
+
+    def run() -> None:
+        for polling in (None, True):  # polling when the system's file watches run out
+            try:
+                watcher = watch_changes(
+                    *watch_paths(project), watch_filter=relevant, stop_event=stop,
+                    raise_interrupt=False, yield_on_timeout=True, rust_timeout=500,
+                    force_polling=polling,
+                )  # fmt: skip
+                for batch in watcher:
+                    ready.set()  # the first (timeout) yield: the watcher is in place
+                    if batch:
+                        found.put(set(batch))
+                return
+            except (OSError, RuntimeError) as exc:
+                print(f"qmdbook: file watching failed ({exc}); polling instead", file=sys.stderr)
+
+    threading.Thread(target=run, daemon=True, name="qmdbook-watch").start()
+    ready.wait(10)
+    return found
 
 
 def _error_page(state: PreviewState) -> bytes:

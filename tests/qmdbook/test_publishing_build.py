@@ -89,3 +89,15 @@ def test_two_chapters_with_one_id_fail_before_one_page_replaces_the_other(site, 
     assert "chapters/results.qmd:1: duplicate id 'sec-methods' (chapter id; first defined at " \
         "chapters/methods.qmd:1)" in err
     assert (root / "_site" / "sec-results.html").is_file()
+
+
+def test_non_utf8_chapter_names_file_line_and_cause(site, tmp_path, capsys):
+    root = _copy(site, tmp_path)
+    chapter = root / "chapters" / "discussion.qmd"
+    data = chapter.read_bytes().replace(b"Only a fixture.", b"Only a fixture caf\xe9.")
+    chapter.write_bytes(data)
+    line = data[: data.index(b"\xe9")].count(b"\n") + 1
+    assert main(["html", "--project", str(root), "--engine", "builtin"]) == 1
+    err = capsys.readouterr().err
+    assert f"chapters/discussion.qmd:{line}:19: byte 0xe9 is not UTF-8" in err
+    assert "Traceback" not in err and "re-save it as UTF-8" in err
