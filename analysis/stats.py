@@ -50,6 +50,8 @@ __all__ = [
     "sorted_sources",
     "n_countries_outside_uk",
     "top_values",
+    "top_short_labels",
+    "and_list",
     "cooccurrence",
     "definition_agreement",
     "n_explicit",
@@ -320,6 +322,19 @@ def top_values(ev: Evidence, field: str, k: int = 3) -> list[tuple[str, Count]]:
     c = counts(ev, field)
     c = c[c > 0].sort_values(ascending=False, kind="stable")
     return [(label(field, v, ev.codebook), n_with(ev, field, v)) for v in c.head(k).index]
+
+
+def top_short_labels(ev: Evidence, field: str, k: int = 3) -> list[str]:
+    """The k most frequent values by their short labels, lower case, for a list in a sentence."""
+    c = counts(ev, field)
+    c = c[c > 0].sort_values(ascending=False, kind="stable")
+    return [short_label(field, v, ev.codebook).lower() for v in c.index[:k]]
+
+
+def and_list(items) -> str:
+    """'a, b and c' (UK style, no serial comma)."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def top_value(ev: Evidence, field: str, rank: int = 1) -> tuple[str, Count]:
