@@ -31,6 +31,7 @@ class ExportRecord:
     venue: str
     doi: str
     url: str
+    abstract: str = ""
 
 
 def read_export(path: Path, name: str) -> tuple[list[ExportRecord], list[str]]:
@@ -113,6 +114,7 @@ def parse_ris(text: str, name: str) -> list[tuple[int, dict]]:
                     or entry.get("publisher", ""),
                     "doi": entry.get("doi") or "",
                     "url": urls[0] if urls else "",
+                    "abstract": entry.get("abstract") or entry.get("notes_abstract") or "",
                 },
             )
         )
@@ -140,6 +142,7 @@ def parse_bibtex_export(text: str, name: str) -> list[tuple[int, dict]]:
                     ),
                     "doi": f.get("doi", ""),
                     "url": f.get("url", ""),
+                    "abstract": plain(f.get("abstract", "")),
                 },
             )
         )
@@ -183,4 +186,5 @@ def _clean(fields: dict, line: int, name: str, warnings: list[str]) -> ExportRec
         venue=" ".join(str(fields["venue"]).split()),
         doi=doi,
         url=url,
+        abstract=" ".join(str(fields.get("abstract", "")).split()),
     )

@@ -241,6 +241,7 @@ def import_export(
             data_path(data, paths.RECORDS): csv_text(combined, schemas.RECORD_COLUMNS).encode(),
             data_path(data, paths.SEARCHES): csv_text(searches, schemas.SEARCH_COLUMNS).encode(),
             target: export.read_bytes(),
+            **_abstracts_file(data, ids, exported),
         }
     )
     marks = dict(zip(combined["record_id"], combined["duplicate_of"], strict=True))
@@ -255,6 +256,20 @@ def import_export(
         copied_to=_name(target, data),
         warnings=warnings,
     )
+
+
+def _abstracts_file(data: Path, ids: list[str], exported: list[ExportRecord]) -> dict:
+    """data/abstracts.csv with the new records' abstracts added (screeners read them)."""
+    new = pd.DataFrame(
+        [{"record_id": i, "abstract": r.abstract} for i, r in zip(ids, exported, strict=True)
+         if r.abstract],
+        columns=schemas.ABSTRACT_COLUMNS,
+    )  # fmt: skip
+    if new.empty:
+        return {}
+    kept = _table(data, paths.ABSTRACTS, schemas.ABSTRACT_COLUMNS, schemas.ABSTRACTS).frame
+    both = pd.concat([kept, new.astype(str)], ignore_index=True)
+    return {data_path(data, paths.ABSTRACTS): csv_text(both, schemas.ABSTRACT_COLUMNS).encode()}
 
 
 def _row(record_id: str, search_id: str, r: ExportRecord) -> dict[str, str]:

@@ -38,7 +38,7 @@ RECORD_COLUMNS = [
     "url",
     "duplicate_of",
 ]
-SCREENING_COLUMNS = ["record_id", "stage", "decision", "reason", "date"]
+SCREENING_COLUMNS = ["record_id", "stage", "decision", "reason", "date", "reviewer"]
 
 STAGES = ("title_abstract", "full_text")
 DECISIONS = ("include", "exclude")
@@ -177,11 +177,21 @@ SCREENING = pa.DataFrameSchema(
         ),
         "reason": _text(),
         "date": _text(checks=ISO_DATE),
+        # Who decided (empty: not recorded; decisions before the screening tool kept no name).
+        "reviewer": _text(),
     },
     strict=True,
     ordered=True,
     unique=["record_id", "stage"],
     name="screening",
+)
+
+ABSTRACT_COLUMNS = ["record_id", "abstract"]
+ABSTRACTS = pa.DataFrameSchema(
+    {"record_id": _text(checks=_id(RECORD_ID, "record"), unique=True), "abstract": _text()},
+    strict=True,
+    ordered=True,
+    name="abstracts",
 )
 
 

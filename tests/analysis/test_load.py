@@ -146,7 +146,7 @@ def test_charted_record_not_included(ev):
 
 
 def test_full_text_missing_breaks_the_flow(ev):
-    ev.edit("data/screening.csv", "R4,full_text,exclude,insufficient_text,2026-01-13\n", "")
+    ev.edit("data/screening.csv", "R4,full_text,exclude,insufficient_text,2026-01-13,\n", "")
     message = ev.problems()
     assert (
         "data/screening.csv:5: record_id: R4 was included at title_abstract but has no full_text"
