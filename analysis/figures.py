@@ -6,6 +6,7 @@ notebook shows each figure once. Titles are left to the chapter's captions.
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from pathlib import Path
 
@@ -405,9 +406,86 @@ def _flow_rows(ev: Evidence) -> list[tuple[str, list[str], list[str]]]:
 
 
 @styled
-def fig_prisma_flow(ev: Evidence) -> Figure:
-    """PRISMA 2020 flow diagram drawn from prisma_counts: phases, boxes, arrows, reasons."""
-    rows = _flow_rows(ev)
+def fig_prisma_flow(ev: Evidence, previous: dict | None = None) -> Figure:
+    """PRISMA 2020 flow diagram drawn from prisma_counts: phases, boxes, arrows, reasons.
+
+    With `previous` (a release snapshot, analysis.releases.previous_release) it is the flow for
+    an updated review: new records from searches added since, the studies of the previous
+    version, and the total.
+    """
+    if previous is None:
+        return _flow_figure(_flow_rows(ev))
+    return _flow_figure(*_updated_flow_rows(ev, previous))
+
+
+def _updated_flow_rows(ev: Evidence, previous: dict):
+    old_searches = set(previous["searches"])
+    new_searches = ev.searches[~ev.searches["search_id"].isin(old_searches)]
+    records = ev.records[ev.records["search_id"].isin(new_searches["search_id"])]
+    new_ids = set(records["record_id"])
+    stream = dataclasses.replace(
+        ev,
+        searches=new_searches,
+        records=records,
+        screening=ev.screening[ev.screening["record_id"].isin(new_ids)],
+        charting=ev.charting[ev.charting["record_id"].isin(new_ids)],
+    )
+    c = prisma_counts(stream)
+    total = prisma_counts(ev)
+    was = set(previous["included"])
+    kept = len(was & set(ev.charting["source_id"]))
+    new = len(set(ev.charting["source_id"]) - was)
+    ta = [f"  {_reason(r)} (n = {n})" for r, n in c.excluded_title_abstract_by_reason.items() if n]
+    ft = [f"  {_reason(r)} (n = {n})" for r, n in c.excluded_full_text_by_reason.items() if n]
+    sources = sorted(set(new_searches["source"]))
+    lit = {v: total.included_by_literature_type.get(v, 0) for v in LITERATURE}
+    names = _literature_names(ev)
+    rows = [
+        (
+            "Identification",
+            [
+                f"New records identified (n = {c.identified})",
+                f"from {len(new_searches)} searches added since",
+                f"version {previous['version']}" + (" of:" if sources else ""),
+                *textwrap.fill("; ".join(sources), 40).split("\n"),
+            ],
+            ["Records removed before screening:", f"  Duplicate records (n = {c.duplicates})"],
+        ),
+        (
+            "Screening",
+            ["New records screened on title", f"and abstract (n = {c.screened})"],
+            [f"Records excluded (n = {c.excluded_title_abstract})" + (":" if ta else ""), *ta],
+        ),
+        (
+            "Screening",
+            ["New reports sought and assessed", f"for eligibility (n = {c.assessed})"],
+            [f"Reports excluded (n = {c.excluded_full_text})" + (":" if ft else ""), *ft],
+        ),
+        (
+            "Included",
+            [f"New studies included (n = {new})"],
+            [
+                "Studies included in previous",
+                f"version {previous['version']} (n = {len(was)})",
+                f"  still included (n = {kept})",
+                f"  removed since (n = {len(was) - kept})",
+            ],
+        ),
+        (
+            "Included",
+            [
+                f"Total studies included in review (n = {total.included}):",
+                *(f"  {names[v]} (n = {lit[v]})" for v in LITERATURE),
+            ],
+            [],
+        ),
+    ]
+    # The previous version's studies flow into the total, not out of the new studies' box.
+    return rows, {3}
+
+
+def _flow_figure(rows, joins_from_side: set[int] = frozenset()) -> Figure:
+    """(phase, main, side) rows; a row in `joins_from_side` feeds the next from its side box."""
     gap = 0.32
     heights = [max(len(m), len(s)) * _LINE + 2 * _PAD for _, m, s in rows]
     total = sum(heights) + gap * (len(rows) - 1) + 0.1
@@ -420,17 +498,24 @@ def fig_prisma_flow(ev: Evidence) -> Figure:
     top = total - 0.05
     spans: dict[str, list[float]] = {}
     centres = []
-    for (phase, main, side), height in zip(rows, heights, strict=True):
+    for index, ((phase, main, side), height) in enumerate(zip(rows, heights, strict=True)):
         _box(ax, main_x, top, main_w, main, height)
         mid = top - height / 2
         if side:
             _box(ax, side_x, top, side_w, side, height)
-            _arrow(ax, (main_x + main_w, mid), (side_x, mid))
+            if index not in joins_from_side:
+                _arrow(ax, (main_x + main_w, mid), (side_x, mid))
         spans.setdefault(phase, [top, top - height])[1] = top - height
         centres.append((top, top - height))
         top -= height + gap
-    for (_, bottom), (next_top, _) in zip(centres, centres[1:], strict=False):
+    for index, ((_, bottom), (next_top, next_bottom)) in enumerate(
+        zip(centres, centres[1:], strict=False)
+    ):
         _arrow(ax, (main_x + main_w / 2, bottom), (main_x + main_w / 2, next_top))
+        if index in joins_from_side:
+            _arrow(
+                ax, (side_x + side_w / 2, bottom), (main_x + main_w, (next_top + next_bottom) / 2)
+            )
     for phase, (upper, lower) in spans.items():
         ax.add_patch(
             FancyBboxPatch(

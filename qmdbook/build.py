@@ -96,6 +96,8 @@ def _pandoc_args(config: ProjectConfig, work: Path, diagnostics: Path) -> list[s
         "-f",
         "markdown",
         "--lua-filter",
+        str(FILTERS / "sourcepos.lua"),  # first: no other filter sees the source markers
+        "--lua-filter",
         str(FILTERS / "normalise.lua"),
         "--lua-filter",
         str(FILTERS / "crossref.lua"),
@@ -160,7 +162,8 @@ def prepare(
     bodies = []
     for s, result in zip(sources, results, strict=True):
         stem = Path(s.entry.source).with_suffix("").as_posix().replace("/", "-")
-        ctx = EmitContext(fig_dir, "figures", stem, chapter_defaults(config, s.doc.front_matter))
+        defaults = chapter_defaults(config, s.doc.front_matter)
+        ctx = EmitContext(fig_dir, "figures", stem, defaults, source_positions=True)
         bodies.append(emit_chapter(s.doc, result, ctx))
     meta = replace(config.meta, chapters=book_chapters(sources))
     book_md = work / "book.md"

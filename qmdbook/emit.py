@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .execute import ChapterResult, strip_ansi
 from .qmd import Cell, Prose, QmdDoc, replace_inline
+from .sourcepos import mark_paragraphs
 
 # Quarto's defaults where neither the cell nor _quarto.yml says otherwise.
 DEFAULTS = {"echo": True, "include": True, "output": True, "warning": True, "error": False}
@@ -21,6 +22,7 @@ class EmitContext:
     fig_prefix: str  # how book.md refers to fig_dir (relative to book.md's directory)
     stem: str  # unique per chapter: names figures and prefixes footnotes
     defaults: dict  # execute options from _quarto.yml and the chapter's front matter
+    source_positions: bool = False  # mark each paragraph with its file:line (qmdbook.sourcepos)
 
 
 # ------------------------------------------------------------------------------------ tables
@@ -286,6 +288,8 @@ def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) ->
             if seg.verbatim:
                 parts.append(seg.text)
             else:
+                if ctx.source_positions:
+                    seg = replace(seg, text=mark_paragraphs(seg.text, seg.line, doc.path))
                 parts.append(prefix_footnotes(replace_inline(seg, inline), ctx.stem))
         else:
             block = emitter.cell(seg)
