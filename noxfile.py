@@ -70,6 +70,20 @@ def import_(session: nox.Session) -> None:
 
 
 @nox.session
+def screen(session: nox.Session) -> None:
+    """Screen records awaiting a decision on a local page: `nox -s screen -- --reviewer AB`."""
+    install(session)
+    session.run("slr", "screen", *session.posargs)
+
+
+@nox.session
+def chart(session: nox.Session) -> None:
+    """Start the charting row of a newly included record: `nox -s chart -- R1234`."""
+    install(session)
+    session.run("slr", "chart", *session.posargs)
+
+
+@nox.session
 def validate(session: nox.Session) -> None:
     """Check the data, codebook and bibliography; report problems by file, row and field."""
     install(session)
@@ -109,6 +123,27 @@ def preview(session: nox.Session) -> None:
 
 
 @nox.session
+def release(session: nox.Session) -> None:
+    """Record a release: `nox -s release -- 0.2.0` (snapshot, version, commit and tag)."""
+    install(session)
+    session.run("slr", "release", *session.posargs)
+
+
+@nox.session
+def diff(session: nox.Session) -> None:
+    """Print what changed since a release: `nox -s diff -- 0.1.0`."""
+    install(session)
+    session.run("slr", "diff", *session.posargs)
+
+
+@nox.session
+def comments(session: nox.Session) -> None:
+    """List a reviewed DOCX's comments and changes by source line: `nox -s comments -- FILE`."""
+    install(session)
+    session.run("slr", "comments", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the tests: data checks, analysis, the engine on a fixture book, the review itself."""
     install(session)
@@ -121,7 +156,7 @@ def lint(session: nox.Session) -> None:
     """Lint the Python code with ruff."""
     install(session)
     session.run("ruff", "--version")
-    session.run("ruff", "check", "analysis", "qmdbook", "tests", "noxfile.py")
+    session.run("ruff", "check", "analysis", "qmdbook", "reviewtools", "tests", "noxfile.py")
 
 
 @nox.session

@@ -92,7 +92,8 @@ def add_source(copy, year: str = "2022", **changes) -> None:
         ],
     )  # fmt: skip
     for stage in ("title_abstract", "full_text"):
-        _append(copy.data / "screening.csv", [row["record_id"], stage, "include", "", "2026-01-14", ""])
+        decision = [row["record_id"], stage, "include", "", "2026-01-14", ""]
+        _append(copy.data / "screening.csv", decision)
     header = (copy.data / "charting.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     _append(copy.data / "charting.csv", [row[c] for c in header])
     with copy.bib.open("a", encoding="utf-8") as handle:
