@@ -31,7 +31,7 @@ def _git(root: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
     if done.returncode:
         raise ReleaseRefused(f"git {' '.join(args)} failed: {done.stderr.strip()}")
-    return done.stdout.strip()
+    return done.stdout
 
 
 def _set_version(text: str, pattern: str, version: str, name: str) -> str:
@@ -59,7 +59,7 @@ def make_snapshot(version: str, root: Path, date: dt.date | None = None) -> dict
     return {
         "version": version,
         "date": (date or dt.date.today()).isoformat(),
-        "commit": _git(root, "rev-parse", "HEAD"),
+        "commit": _git(root, "rev-parse", "HEAD").strip(),
         **content,
     }
 
@@ -70,14 +70,14 @@ def release(version: str, root: Path = paths.ROOT, *, tag: bool = True) -> Path:
     if not VERSION.fullmatch(version):
         raise ReleaseRefused(f"{version!r} is not a version (MAJOR.MINOR.PATCH, e.g. 0.2.0)")
     dirty = _git(root, "status", "--porcelain", "--untracked-files=normal")
-    if dirty:
+    if dirty.strip():
         files = ", ".join(line[3:] for line in dirty.splitlines()[:5])
         raise ReleaseRefused(f"the work tree has uncommitted changes ({files}); commit them first")
     releases_dir = root / paths.RELEASES.relative_to(paths.ROOT)
     earlier = read_releases(releases_dir)
     if earlier and version_key(version) <= version_key(earlier[-1]["version"]):
         raise ReleaseRefused(f"{version} is not newer than release {earlier[-1]['version']}")
-    if tag and _git(root, "tag", "--list", f"v{version}"):
+    if tag and _git(root, "tag", "--list", f"v{version}").strip():
         raise ReleaseRefused(f"tag v{version} already exists")
     try:
         record = make_snapshot(version, root)
