@@ -129,7 +129,8 @@ def screening_flow(records: Table, screening: Table, protocol: dict) -> list[Pro
                     records.name,
                     line,
                     "record_id",
-                    f"{row.record_id} has no title_abstract decision in {screening.name}",
+                    f"{row.record_id} has no title_abstract decision in {screening.name} "
+                    "(next: nox -s screen)",
                 )
             )
     for record_id, (_, line) in full_text.items():
@@ -149,7 +150,8 @@ def screening_flow(records: Table, screening: Table, protocol: dict) -> list[Pro
                     screening.name,
                     line,
                     "record_id",
-                    f"{record_id} was included at title_abstract but has no full_text decision",
+                    f"{record_id} was included at title_abstract but has no full_text decision "
+                    "(next: nox -s screen -- --stage full_text)",
                 )
             )
     return problems
