@@ -87,6 +87,9 @@ def _table(data: Path, path: Path, columns: list[str], schema) -> Table:
     return table
 
 
+read_table = _table  # the update-cycle tools (reviewtools) read files the same way
+
+
 def _existing(data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     searches = _table(data, paths.SEARCHES, schemas.SEARCH_COLUMNS, schemas.SEARCHES).frame
     records = _table(data, paths.RECORDS, schemas.RECORD_COLUMNS, schemas.RECORDS).frame

@@ -21,7 +21,7 @@ from analysis.checks import included_ids
 from analysis.codebook import fields
 from analysis.csvio import csv_text, read_csv, write_all
 from analysis.errors import EvidenceError, Problem, display
-from analysis.importer import _table as read_table
+from analysis.importer import read_table
 from analysis.load import data_path
 from analysis.yamlio import read_mapping
 from reviewtools.screening import read_screening

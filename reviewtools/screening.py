@@ -23,7 +23,7 @@ import pandas as pd
 from analysis import paths, schemas
 from analysis.csvio import decode_utf8, parse_csv, read_csv, write_all
 from analysis.errors import EvidenceError, Problem, display
-from analysis.importer import _table as read_table
+from analysis.importer import read_table
 from analysis.load import data_path
 from analysis.screening_log import SESSION_COLUMNS
 from analysis.yamlio import read_mapping
