@@ -29,6 +29,8 @@ from analysis.screening_log import SESSION_COLUMNS
 from analysis.yamlio import read_mapping
 
 STAGES = schemas.STAGES
+# Decisions that send a record on to the next stage ('retrieved' if a retrieval stage is added).
+PASSING = frozenset({"include", "retrieved"})
 # How the queue was ordered is logged per session: the methods chapter reports it.
 SIMILARITY = "similarity"
 FILE_ORDER = "file"
@@ -145,15 +147,16 @@ def similarity_to_included(
 
 
 def awaiting(records: pd.DataFrame, screening: ScreeningFile, stage: str) -> list[str]:
-    """Records that need a decision at `stage`, in file order."""
+    """Records that need a decision at `stage`, in file order: those that passed the one before."""
     if stage not in STAGES:
         raise ValueError(f"{stage!r} is not a stage ({', '.join(STAGES)})")
-    title_abstract = screening.decided("title_abstract")
     done = screening.decided(stage)
-    if stage == "title_abstract":
+    position = STAGES.index(stage)
+    if position == 0:
         firsts = records.loc[records["duplicate_of"] == "", "record_id"]
         return [r for r in firsts if r not in done]
-    return [r for r, d in title_abstract.items() if d == "include" and r not in done]
+    passed = screening.decided(STAGES[position - 1])
+    return [r for r, d in passed.items() if d in PASSING and r not in done]
 
 
 def queue(data: Path = paths.DATA, stage: str = "title_abstract", order: bool = True):
@@ -184,10 +187,11 @@ def queue(data: Path = paths.DATA, stage: str = "title_abstract", order: bool = 
         )
         for r in waiting
     ]
-    if stage == "title_abstract":
+    position = STAGES.index(stage)
+    if position == 0:
         total = int((records["duplicate_of"] == "").sum())
     else:
-        total = sum(d == "include" for d in screening.decided("title_abstract").values())
+        total = sum(d in PASSING for d in screening.decided(STAGES[position - 1]).values())
     return candidates, {"stage": stage, "decided": total - len(waiting), "total": total}
 
 
