@@ -28,7 +28,7 @@ from analysis.gaps import gap_count, is_gap, load_gaps
 from analysis.load import Evidence
 from analysis.prisma import prisma_counts
 from analysis.recommendations import load_recommendations
-from analysis.stats import MarkdownText, cite, n_included, sorted_sources
+from analysis.stats import cite, n_included, sorted_sources
 from analysis.summary_findings import summary_findings
 from analysis.tables import md_escape, md_table
 
@@ -255,8 +255,8 @@ def change_summary(ch: Changes) -> list[str]:
     return parts
 
 
-def whats_new_line(ev: Evidence, folder: Path = paths.RELEASES) -> MarkdownText:
-    """One sentence for the executive summary (markdown: it links to the section)."""
+def whats_new_line(ev: Evidence, folder: Path = paths.RELEASES) -> str:
+    """One sentence for the executive summary."""
     ch = whats_new(ev, folder)
     if ch is None:
         text = "This is the first version of the review; later versions will say what changed."
@@ -264,8 +264,9 @@ def whats_new_line(ev: Evidence, folder: Path = paths.RELEASES) -> MarkdownText:
         text = f"Nothing that the review reports has changed since version {ch.since}."
     else:
         text = f"Since version {ch.since} ({ch.since_date}): " + "; ".join(change_summary(ch))
-        text += " (@sec-whats-new)."
-    return MarkdownText(text)
+        # Named, not cross-referenced: Quarto mislabels references to unnumbered chapters.
+        text += " (listed under What's new)."
+    return text
 
 
 def _cite_or_title(ev: Evidence, key: str, snapshot_entry: dict) -> str:

@@ -86,7 +86,7 @@ def test_whats_new_lists_the_changes_since_the_newest_differing_release(ev, now,
     assert f"| 1 of {now['counts']['included']} |" in text  # the changed finding's old count
     line = str(whats_new_line(ev, folder))
     assert line.startswith("Since version 0.0.1 (2026-01-01): 1 source added and 1 removed;")
-    assert line.endswith("(@sec-whats-new).")
+    assert line.endswith("(listed under What's new).")
 
 
 def test_plain_empty_states(ev, now, tmp_path):

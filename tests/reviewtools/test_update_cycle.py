@@ -257,7 +257,7 @@ def test_whats_new_and_the_summary_line_follow_the_release(cycle):
     assert f"of {n - 1}" in new and f"of {n}" in new  # every count before and after
     summary = _text(site / "sec-summary.html")
     assert "Since version 0.1.0 (" in summary
-    assert "1 source added and 0 removed; 1 search added" in summary
+    assert "1 source added and 0 removed; 1 search added (listed under What’s new)." in summary
 
 
 def test_methods_say_the_queue_was_ordered(cycle):
