@@ -12,6 +12,8 @@ from analysis import figures as _figures
 from analysis import gaps as _gaps
 from analysis import provenance as _provenance
 from analysis import recommendations as _recommendations
+from analysis import releases as _releases
+from analysis import screening_log as _screening_log
 from analysis import searches as _searches
 from analysis import site_data as _site_data
 from analysis import stats as _stats
@@ -24,6 +26,8 @@ from analysis.figures import *  # noqa: F403
 from analysis.gaps import *  # noqa: F403
 from analysis.provenance import *  # noqa: F403
 from analysis.recommendations import *  # noqa: F403
+from analysis.releases import *  # noqa: F403
+from analysis.screening_log import *  # noqa: F403
 from analysis.searches import *  # noqa: F403
 from analysis.site_data import *  # noqa: F403
 from analysis.stats import *  # noqa: F403
@@ -42,6 +46,8 @@ __all__ = [
     *_assumptions.__all__,
     *_agreement.__all__,
     *_site_data.__all__,
+    *_releases.__all__,
+    *_screening_log.__all__,
     "benchmark_hits",
     "load_benchmarks",
 ]

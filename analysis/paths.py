@@ -26,6 +26,9 @@ GAPS = DATA / "gaps.yml"
 SUMMARY_FINDINGS = DATA / "summary_findings.yml"
 PRISMA_SCR = DATA / "prisma_scr.csv"
 IMPORTS = DATA / "imports"
+ABSTRACTS = DATA / "abstracts.csv"  # kept from imports, for screening
+SCREENING_SESSIONS = DATA / "screening_sessions.csv"  # how the screening tool ordered its queue
+RELEASES = DATA / "releases"  # one snapshot per released version
 
 REFERENCES = ROOT / "references"
 BIBLIOGRAPHY = REFERENCES / "references.bib"
@@ -33,6 +36,7 @@ CSL_STYLE = REFERENCES / "style.csl"
 
 REPORT = ROOT / "report"
 QUARTO_CONFIG = ROOT / "_quarto.yml"
+PYPROJECT = ROOT / "pyproject.toml"
 
 BUILD = ROOT / "_build"
 FIGURE_DATA = BUILD / "figure-data"  # each figure's plotted data, written when shown

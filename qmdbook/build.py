@@ -38,7 +38,9 @@ FILTERS = Path(__file__).parent / "filters"
 FORMATS = ("html", "pdf", "docx")
 # Run before citeproc, in this order (filters/README.md gives each one's contract).
 FILTER_ORDER = (
-    "conditional", "tabset", "normalise", "crossref", "chapterlinks", "layout", "margin",
+    # sourcepos first: no other filter sees the source markers (DOCX bookmarks, issue 12).
+    "sourcepos", "conditional", "tabset", "normalise", "crossref", "chapterlinks", "layout",
+    "margin",
     "pagebreak", "video", "kbd", "format",
 )  # fmt: skip
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
@@ -182,7 +184,9 @@ def prepare(
     for s, result, codes in zip(sources, results, shortcode_contexts, strict=True):
         stem = Path(s.entry.source).with_suffix("").as_posix().replace("/", "-")
         defaults = chapter_defaults(config, s.doc.front_matter)
-        ctx = EmitContext(fig_dir, "figures", stem, defaults, shortcodes=codes)
+        ctx = EmitContext(
+            fig_dir, "figures", stem, defaults, shortcodes=codes, source_positions=True
+        )
         bodies.append(emit_chapter(s.doc, result, ctx))
         for d in codes.diagnostics:
             report.diagnostics.append(str(d))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import yaml
 from .execute import ChapterResult, strip_ansi
 from .qmd import Cell, Prose, QmdDoc, replace_inline
 from .shortcodes import ShortcodeContext, expand_shortcodes
+from .sourcepos import mark_paragraphs
 
 # Quarto's defaults where neither the cell nor _quarto.yml says otherwise.
 DEFAULTS = {"echo": True, "include": True, "output": True, "warning": True, "error": False}
@@ -25,6 +26,7 @@ class EmitContext:
     stem: str  # unique per chapter: names figures and prefixes footnotes
     defaults: dict  # execute options from _quarto.yml and the chapter's front matter
     shortcodes: ShortcodeContext | None = None  # None: shortcodes are left as written
+    source_positions: bool = False  # mark each paragraph with its file:line (qmdbook.sourcepos)
 
 
 # ------------------------------------------------------------------------------------ tables
@@ -341,6 +343,8 @@ def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) ->
             if seg.verbatim:
                 text = seg.text
             else:
+                if ctx.source_positions:
+                    seg = replace(seg, text=mark_paragraphs(seg.text, seg.line, doc.path))
                 text = prefix_footnotes(replace_inline(seg, inline), ctx.stem)
             if ctx.shortcodes is not None:
                 text = expand_shortcodes(text, _locator(doc, seg, text), ctx.shortcodes)
