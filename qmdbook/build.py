@@ -37,7 +37,7 @@ FORMATS = ("html", "pdf", "docx")
 # Run before citeproc, in this order (filters/README.md gives each one's contract).
 FILTER_ORDER = (
     "conditional", "tabset", "normalise", "crossref", "chapterlinks", "layout", "margin",
-    "pagebreak", "video", "kbd", "format",
+    "pagebreak", "video", "kbd", "format", "missingimages",
 )  # fmt: skip
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
 

@@ -130,7 +130,7 @@ def _chapter_entries(book: dict, root: Path, warn) -> list[ChapterEntry]:
             elif isinstance(item, dict) and "part" in item:
                 part = str(item["part"])
                 if part.endswith(".qmd"):
-                    part = _part_title(root / part)
+                    part = _part_title(root / part, warn)
                 for sub in _as_list(item.get("chapters")):
                     if not isinstance(sub, str):
                         raise ConfigError(f"_quarto.yml: {where}: nested parts are not supported")
@@ -158,19 +158,21 @@ def _chapter_entries(book: dict, root: Path, warn) -> list[ChapterEntry]:
     return entries
 
 
-def _part_title(path: Path) -> str:
+def _part_title(path: Path, warn) -> str:
     from .qmd import parse_qmd
 
     if not path.is_file():
         raise ConfigError(f"_quarto.yml: part file not found: {path.name}")
     doc = parse_qmd(path.read_text(encoding="utf-8"), path.name)
+    heading = re.compile(r"^#\s+(.+?)(?:\s+\{.*\})?\s*$", re.M)
+    body = "".join(getattr(seg, "text", "") for seg in doc.segments)
+    if heading.sub("", body).strip() or doc.cells:
+        # Never dropped silently: the part's page shows only its title in this engine.
+        warn(f"part file {path.name}: only its title is shown; its body is not supported")
     if doc.front_matter.get("title"):
         return str(doc.front_matter["title"])
-    for seg in doc.segments:
-        m = re.search(r"^#\s+(.+?)(?:\s+\{.*\})?\s*$", getattr(seg, "text", ""), re.M)
-        if m:
-            return m.group(1)
-    return path.stem
+    m = heading.search(body)
+    return m.group(1) if m else path.stem
 
 
 def _formats(raw: dict, warn) -> dict[str, dict]:

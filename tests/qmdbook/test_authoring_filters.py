@@ -157,3 +157,14 @@ See [the summary](summary.qmd), [its part](summary.qmd#sec-part) and [elsewhere]
     assert '<a href="#sec-part">its part</a>' in html
     assert "elsewhere" in html and "nope.qmd" not in html
     assert "option\treport/two.qmd\tnope.qmd\t" in (tmp_path / "diag.tsv").read_text()
+
+
+def test_missing_image_is_reported_and_shown_as_its_description(tmp_path):
+    (tmp_path / "here.png").write_bytes(b"\x89PNG")
+    md = f"![Present]({tmp_path / 'here.png'})\n\n![Absent chart](nowhere/gone.png)\n"
+    html = run(md, "html", ["missingimages"], tmp_path)
+    assert "here.png" in html and "gone.png" not in html
+    assert '<span class="missing-image">[Absent chart]</span>' in html
+    assert "option\t\tnowhere/gone.png\timage not found: nowhere/gone.png" in (
+        tmp_path / "diag.tsv"
+    ).read_text()
