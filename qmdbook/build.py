@@ -23,7 +23,7 @@ from . import cache
 from .assemble import ChapterSource, assemble, book_chapters, chapter_source, locate
 from .book_shortcodes import chapter_shortcodes
 from .config import ProjectConfig, load_config
-from .crossref_options import crossref_options
+from .crossref_options import crossref_options, front_matter_problems
 from .emit import EmitContext, emit_chapter
 from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
 from .freeze import invalidate_stale
@@ -151,7 +151,8 @@ def prepare(
             doc = read_chapter(config.root, entry.source)
         except QmdError as exc:
             raise BuildError(str(exc)) from None
-        for d in doc.diagnostics:
+        text = (config.root / entry.source).read_text(encoding="utf-8")
+        for d in [*doc.diagnostics, *front_matter_problems(entry.source, text, doc.front_matter)]:
             report.diagnostics.append(str(d))
             log(f"{'error' if strict else 'warning'}: {d}")
         sources.append(chapter_source(entry, doc))

@@ -60,3 +60,22 @@ def crossref_options(raw: dict, root: Path) -> tuple[dict, list[Diagnostic]]:
         else:
             options[key] = value
     return options, found
+
+
+# Chapter front matter that qmdbook cannot honour per chapter (it renders the book as one
+# document): reported, so an author never wonders why it did nothing.
+BOOK_LEVEL_ONLY = (
+    "crossref", "bibliography", "suppress-bibliography", "csl", "cap-location",
+    "fig-cap-location", "tbl-cap-location", "lst-cap-location",
+)  # fmt: skip
+
+
+def front_matter_problems(path: str, text: str, front_matter: dict) -> list[Diagnostic]:
+    """Chapter-level options that only take effect in _quarto.yml in this engine."""
+    return [
+        Diagnostic(path, line_of(text, key),
+                   f"'{key}' in a chapter's front matter is not supported by qmdbook; "
+                   "set it in _quarto.yml")
+        for key in BOOK_LEVEL_ONLY
+        if key in front_matter
+    ]
