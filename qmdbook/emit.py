@@ -347,6 +347,10 @@ def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) ->
             parts.append(text)
         else:
             block = emitter.cell(seg)
+            if block and ctx.shortcodes is not None:
+                # As in Quarto, shortcodes in captions and outputs are expanded too.
+                where = lambda _offset, cell=seg: doc.where(cell.line)  # noqa: E731
+                block = expand_shortcodes(block, where, ctx.shortcodes)
             if block:
                 parts.append("\n" + block + "\n\n")
     return "".join(parts).strip() + "\n"
