@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .config import ChapterEntry, slugify
+from .config import ChapterEntry, part_body, slugify
 from .meta import BookMeta, Chapter
 from .qmd import Prose, QmdDoc
 
@@ -141,7 +141,9 @@ def _heading(s: ChapterSource) -> str:
     return f"# {s.title} {{{attrs}}}"
 
 
-def assemble(meta: BookMeta, sources: list[ChapterSource], bodies: list[str]) -> str:
+def assemble(
+    meta: BookMeta, sources: list[ChapterSource], bodies: list[str], root: Path | None = None
+) -> str:
     """The whole book as pandoc markdown: metadata, then each chapter with its part markers."""
     chapters = book_chapters(sources)
     out = [front_matter(meta, chapters)]
@@ -154,6 +156,10 @@ def assemble(meta: BookMeta, sources: list[ChapterSource], bodies: list[str]) ->
             part = None
         elif s.entry.part and s.entry.part != part:
             out.append(f"::: {{.book-part}}\n{s.entry.part}\n:::\n")
+            if s.entry.part_file and root is not None:
+                part_text = part_body(root / s.entry.part_file)
+                if part_text:
+                    out.append(f"::: {{.book-part-body}}\n{part_text}\n:::\n")
         part = s.entry.part
         out.append(_heading(s) + "\n\n" + demote_level_one(body.strip()) + "\n")
     return "\n".join(out)

@@ -184,7 +184,7 @@ def prepare(
         raise BuildError(f"--strict: {len(report.diagnostics)} problem(s) in the sources")
     meta = replace(config.meta, chapters=book_chapters(sources))
     book_md = work / "book.md"
-    book_md.write_text(assemble(meta, sources, bodies), encoding="utf-8")
+    book_md.write_text(assemble(meta, sources, bodies, config.root), encoding="utf-8")
     diagnostics = work / "diagnostics.tsv"
     report.book_md = book_md
     pandoc_args = _pandoc_args(config, work, diagnostics)

@@ -79,4 +79,6 @@ def test_a_part_file_gives_the_title_and_its_unshown_body_is_reported(book):
     cfg.write_text(cfg.read_text().replace('- part: "Evidence"', "- part: part.qmd"))
     config = load_config(book)
     assert {e.part for e in config.entries} >= {"Evidence part"}
-    assert any("part file part.qmd: only its title is shown" in w.message for w in config.warnings)
+    assert any("part file part.qmd: its text is shown in the PDF and DOCX" in w.message
+               for w in config.warnings)
+    assert {e.part_file for e in config.entries} >= {"part.qmd"}
