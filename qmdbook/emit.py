@@ -199,6 +199,12 @@ class _Emitter:
         blocks: list[str] = []
         table_done = False
         first_figure_at = 0
+        # tbl-subcap: every table the cell shows is a subtable of the cell's labelled table.
+        subtables: list[str] | None = (
+            [] if label.startswith("tbl-") and isinstance(cell.options.get("tbl-subcap"), list)
+            else None
+        )
+        first_table_at = 0
         for out in outputs:
             kind = out.get("output_type")
             if kind == "stream":
@@ -222,7 +228,10 @@ class _Emitter:
                 elif "text/markdown" in data:
                     markdown = data["text/markdown"].strip()
                     # Quarto captions a pipe table from a tbl- cell as it does an HTML one.
-                    if _is_pipe_table(markdown) and label.startswith("tbl-") and not table_done:
+                    if subtables is not None and _is_pipe_table(markdown):
+                        first_table_at = first_table_at if subtables else len(blocks)
+                        subtables.append(markdown)
+                    elif _is_pipe_table(markdown) and label.startswith("tbl-") and not table_done:
                         table_done = True
                         blocks.append(self.table_block(cell, markdown))
                     else:
@@ -231,6 +240,9 @@ class _Emitter:
                     table = html_table_to_markdown(data["text/html"])
                     if table is None:
                         blocks.append(f"```{{=html}}\n{data['text/html'].strip()}\n```")
+                    elif subtables is not None:
+                        first_table_at = first_table_at if subtables else len(blocks)
+                        subtables.append(table)
                     elif label.startswith("tbl-") and not table_done:
                         table_done = True
                         blocks.append(self.table_block(cell, table))
@@ -241,12 +253,24 @@ class _Emitter:
                 elif "text/plain" in data:
                     text = data["text/plain"]
                     blocks.append(text.strip() if asis else _fenced(text, ".cell-output"))
+        if subtables:
+            blocks.insert(first_table_at, self.subtable_block(cell, subtables))
         if figures:
             # Outputs keep the order the cell wrote them in (Quarto's), except that a figure
             # cell's caption group leads.
             at = 0 if label.startswith("fig-") else first_figure_at
             blocks.insert(at, self.figure_block(cell, figures))
         return blocks
+
+    def subtable_block(self, cell: Cell, tables: list[str]) -> str:
+        subcaps = cell.options.get("tbl-subcap") or []
+        parts = []
+        for i, table in enumerate(tables):
+            sub = _caption_inline(subcaps[i]) if i < len(subcaps) else ""
+            parts.append(f"{table}\n\n: {sub} {{#{cell.label}-{i + 1}}}")
+        caption = _caption_inline(self.opt(cell, "tbl-cap") or "")
+        body = "\n\n".join(parts)
+        return f"::: {{#{cell.label}{_layout_attrs(cell.options)}}}\n{body}\n\n{caption}\n:::"
 
     def table_block(self, cell: Cell, table: str) -> str:
         caption = _caption_inline(self.opt(cell, "tbl-cap") or "")
@@ -351,6 +375,10 @@ def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) ->
             parts.append(text)
         else:
             block = emitter.cell(seg)
+            if block and ctx.shortcodes is not None:
+                # As in Quarto, shortcodes in captions and outputs are expanded too.
+                where = lambda _offset, cell=seg: doc.where(cell.line)  # noqa: E731
+                block = expand_shortcodes(block, where, ctx.shortcodes)
             if block:
                 parts.append("\n" + block + "\n\n")
     return "".join(parts).strip() + "\n"
