@@ -242,6 +242,7 @@ def load_config(root: Path) -> ProjectConfig:
         license=str(book.get("license") or raw.get("license") or ""),
         chapters=(),  # filled in by the assembler, which reads each chapter's title and id
         downloads=downloads,
+        favicon=str(book.get("favicon") or ""),
     )
     watch = execute.pop("watch", None)
     return ProjectConfig(
