@@ -72,6 +72,20 @@ def import_(session: nox.Session) -> None:
 
 
 @nox.session
+def screen(session: nox.Session) -> None:
+    """Screen records awaiting a decision on a local page: `nox -s screen -- --reviewer AB`."""
+    install(session)
+    session.run("slr", "screen", *session.posargs)
+
+
+@nox.session
+def chart(session: nox.Session) -> None:
+    """Start the charting row of a newly included record: `nox -s chart -- R1234`."""
+    install(session)
+    session.run("slr", "chart", *session.posargs)
+
+
+@nox.session
 def validate(session: nox.Session) -> None:
     """Check the data, codebook and bibliography; report problems by file, row and field."""
     install(session)
@@ -133,10 +147,49 @@ def ensure_browser(session: nox.Session) -> None:
 
 
 @nox.session
+def release(session: nox.Session) -> None:
+    """Record a release: `nox -s release -- 0.2.0` (snapshot, version, commit and tag)."""
+    install(session)
+    session.run("slr", "release", *session.posargs)
+
+
+@nox.session
+def diff(session: nox.Session) -> None:
+    """Print what changed since a release: `nox -s diff -- 0.1.0`."""
+    install(session)
+    session.run("slr", "diff", *session.posargs)
+
+
+@nox.session
+def comments(session: nox.Session) -> None:
+    """List a reviewed DOCX's comments and changes by source line: `nox -s comments -- FILE`."""
+    install(session)
+    session.run("slr", "comments", *session.posargs)
+
+
+def ensure_libreoffice(session: nox.Session) -> None:
+    """The comments test round-trips a DOCX through LibreOffice; install it where apt can."""
+    if shutil.which("soffice") or not shutil.which("apt-get") or os.geteuid() != 0:
+        return
+    session.log("installing libreoffice-writer-nogui for the DOCX round-trip test")
+    for command in (["apt-get", "update", "-qq"],
+                    ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                     "libreoffice-writer-nogui"]):  # fmt: skip
+        try:
+            session.run(
+                *command, external=True, silent=True, env={"DEBIAN_FRONTEND": "noninteractive"}
+            )
+        except nox.command.CommandFailed:
+            session.log("could not install LibreOffice: its round-trip test will be skipped")
+            return
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the tests: data checks, analysis, the engine on a fixture book, the review itself,
     and the web site in a real browser (Chromium, installed from Debian when missing)."""
     install(session)
+    ensure_libreoffice(session)
     print_versions(session)
     ensure_browser(session)
     session.run("pytest", *(session.posargs or ["-q"]))
@@ -154,7 +207,7 @@ def lint(session: nox.Session) -> None:
     """Lint the Python code with ruff."""
     install(session)
     session.run("ruff", "--version")
-    session.run("ruff", "check", "analysis", "qmdbook", "tests", "noxfile.py")
+    session.run("ruff", "check", "analysis", "qmdbook", "reviewtools", "tests", "noxfile.py")
 
 
 @nox.session

@@ -21,7 +21,7 @@ from analysis.load import Evidence
 from analysis.schemas import SECOND_CHARTING_FIELDS
 
 __all__ = ["cohen_kappa", "Agreement", "screening_agreement", "charting_agreement",
-           "tbl_agreement", "n_disagreements"]  # fmt: skip
+           "tbl_agreement", "n_disagreements", "n_charting_disagreements"]  # fmt: skip
 
 STAGE_LABELS = {"title_abstract": "Title and abstract", "full_text": "Full text"}
 
@@ -126,6 +126,11 @@ def charting_agreement(ev: Evidence) -> list[Agreement]:
 def n_disagreements(ev: Evidence) -> int:
     """Disagreements resolved and recorded in data/resolutions.csv."""
     return len(ev.resolutions)
+
+
+def n_charting_disagreements(ev: Evidence) -> int:
+    """Charted cells (or, for multi-valued fields, values) on which the reviewers differ."""
+    return sum(len(a.keys) for a in charting_agreement(ev))
 
 
 def tbl_agreement(ev: Evidence) -> pd.DataFrame:

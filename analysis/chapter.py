@@ -15,6 +15,8 @@ from analysis import framework as _framework
 from analysis import gaps as _gaps
 from analysis import provenance as _provenance
 from analysis import recommendations as _recommendations
+from analysis import releases as _releases
+from analysis import screening_log as _screening_log
 from analysis import searches as _searches
 from analysis import site_data as _site_data
 from analysis import stats as _stats
@@ -30,6 +32,8 @@ from analysis.framework import *  # noqa: F403
 from analysis.gaps import *  # noqa: F403
 from analysis.provenance import *  # noqa: F403
 from analysis.recommendations import *  # noqa: F403
+from analysis.releases import *  # noqa: F403
+from analysis.screening_log import *  # noqa: F403
 from analysis.searches import *  # noqa: F403
 from analysis.site_data import *  # noqa: F403
 from analysis.stats import *  # noqa: F403
@@ -51,6 +55,8 @@ __all__ = [
     *_agreement.__all__,
     *_appraisal.__all__,
     *_site_data.__all__,
+    *_releases.__all__,
+    *_screening_log.__all__,
     "benchmark_hits",
     "load_benchmarks",
 ]

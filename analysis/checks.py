@@ -88,6 +88,16 @@ def searches_vs_records(searches: Table, records: Table) -> list[Problem]:
     return problems
 
 
+def known_records(table: Table, records: Table) -> list[Problem]:
+    """Rows of a side file (abstracts) must name a record that exists."""
+    known = set(records.frame["record_id"])
+    return [
+        Problem(table.name, line, "record_id", f"{row.record_id!r} is not in {records.name}")
+        for line, row in _rows(table)
+        if row.record_id not in known
+    ]
+
+
 def duplicates_as_computed(records: Table) -> list[Problem]:
     computed = cached_duplicate_marks(records.frame)
     problems = []
@@ -166,7 +176,8 @@ def screening_flow(records: Table, screening: Table, protocol: dict) -> list[Pro
                     records.name,
                     line,
                     "record_id",
-                    f"{row.record_id} has no title_abstract decision in {screening.name}",
+                    f"{row.record_id} has no title_abstract decision in {screening.name} "
+                    "(next: nox -s screen)",
                 )
             )
     # Each stage follows from one decision at the stage before it.
@@ -277,7 +288,9 @@ def charting_vs_screening(charting: Table, screening: Table) -> list[Problem]:
                     screening.name,
                     line,
                     "record_id",
-                    f"{row.record_id} is included at full_text but not charted in {charting.name}",
+                    f"{row.record_id} is included at full_text but not charted in "
+                    f"{charting.name}; next: nox -s chart -- {row.record_id} writes its row "
+                    "with the codebook's fields to fill",
                 )
             )
     return problems

@@ -41,6 +41,10 @@ class Count(int):
         obj.sources = keys
         return obj
 
+    def __reduce__(self):
+        # copy and pickle rebuild a Count from its keys (int's own protocol passes the number).
+        return (type(self), (self.sources,))
+
     def _repr_markdown_(self) -> str:
         return count_span(str(int(self)), self.sources)
 
@@ -54,6 +58,9 @@ class CountText(str):
         obj = super().__new__(cls, text)
         obj.sources = tuple(keys)
         return obj
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.sources))
 
     def _repr_markdown_(self) -> str:
         return count_span(str(self), self.sources)

@@ -129,6 +129,9 @@ def write_all(contents: dict[Path, bytes]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+                # On disk before the rename, so a crash leaves the old file or the new, never half.
+                handle.flush()
+                os.fsync(handle.fileno())
             # mkstemp makes private files; data files must stay readable like their neighbours.
             mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
             os.chmod(tmp, mode)

@@ -31,6 +31,7 @@ class ExportRecord:
     venue: str
     doi: str
     url: str
+    abstract: str = ""
 
 
 def read_export(path: Path, name: str) -> tuple[list[ExportRecord], list[str]]:
@@ -177,6 +178,7 @@ def parse_ris(text: str, name: str, warnings: list[str] | None = None) -> list[t
                     or entry.get("publisher", ""),
                     "doi": entry.get("doi") or "",
                     "url": urls[0] if urls else "",
+                    "abstract": entry.get("abstract") or entry.get("notes_abstract") or "",
                 },
             )
         )
@@ -204,6 +206,7 @@ def parse_bibtex_export(text: str, name: str) -> list[tuple[int, dict]]:
                     ),
                     "doi": f.get("doi", ""),
                     "url": f.get("url", ""),
+                    "abstract": plain(f.get("abstract", "")),
                 },
             )
         )
@@ -247,4 +250,5 @@ def _clean(fields: dict, line: int, name: str, warnings: list[str]) -> ExportRec
         venue=" ".join(str(fields["venue"]).split()),
         doi=doi,
         url=url,
+        abstract=" ".join(str(fields.get("abstract", "")).split()),
     )

@@ -395,6 +395,23 @@ def _arrow(ax, start, end) -> None:
     )
 
 
+def _update_lines(ev: Evidence, previous: dict | None) -> list[str]:
+    """The updated-review part of the flow: what is new since the previous version."""
+    if previous is None:
+        return []
+    version = previous["version"]
+    new_searches = ev.searches[~ev.searches["search_id"].isin(set(previous["searches"]))]
+    new_records = ev.records["search_id"].isin(set(new_searches["search_id"])).sum()
+    was, now = set(previous["included"]), set(ev.charting["source_id"])
+    return [
+        f"New records identified (n = {int(new_records)}) by the {len(new_searches)} searches "
+        f"added since version {version}",
+        f"New studies included (n = {len(now - was)})",
+        f"Studies included in previous version {version} (n = {len(was)}): still included "
+        f"(n = {len(was & now)}); removed since (n = {len(was - now)})",
+    ]
+
+
 _ARM_TITLES = {
     "databases": "Identification via searches of the index",
     "other_methods": "Identification via other methods",
@@ -453,15 +470,20 @@ def _arm_rows(ev: Evidence, arm: str, c) -> list[tuple[str, list[str], list[str]
 
 @figure_with_data
 @styled
-def fig_prisma_flow(ev: Evidence) -> Figure:
+def fig_prisma_flow(ev: Evidence, previous: dict | None = None) -> Figure:
     """PRISMA 2020 flow diagram with its two columns (searches of the index; other methods),
-    drawn from prisma_counts; title/abstract exclusion reasons are in the exclusions table."""
+    drawn from prisma_counts; title/abstract exclusion reasons are in the exclusions table.
+
+    With `previous` (a release snapshot, analysis.releases.previous_release) the included box
+    also gives, as PRISMA 2020's flow for updated reviews does, the records from searches added
+    since that version, the new studies and the studies of the previous version.
+    """
     c = prisma_counts(ev)
     arms = {arm: [(p, _wrap(m), _wrap(s)) for p, m, s in _arm_rows(ev, arm, c)] for arm in ARMS}
     lit = {v: c.included_by_literature_type.get(v, 0) for v in LITERATURE}
     names = _literature_names(ev)
     included = _wrap(
-        width=4 * _FLOW_WRAP,
+        width=5 * _FLOW_WRAP,
         lines=[
             f"Sources included in the review (n = {c.included}):",
             *(f"  {names[v]} (n = {lit[v]})" for v in LITERATURE),
@@ -469,6 +491,7 @@ def fig_prisma_flow(ev: Evidence) -> Figure:
                 f"  via {_ARM_TITLES[arm].split(' via ')[1]} (n = {c.arms[arm].included})"
                 for arm in ARMS
             ),
+            *_update_lines(ev, previous),
         ],
     )
     gap, title_h = 0.26, 0.34

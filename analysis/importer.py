@@ -101,6 +101,9 @@ def _table(data: Path, path: Path, columns: list[str], schema) -> Table:
     return table
 
 
+read_table = _table  # the update-cycle tools (reviewtools) read files the same way
+
+
 def _existing(data: Path) -> tuple[Table, pd.DataFrame]:
     searches = _table(data, paths.SEARCHES, schemas.SEARCH_COLUMNS, schemas.SEARCHES)
     records = _table(data, paths.RECORDS, schemas.RECORD_COLUMNS, schemas.RECORDS).frame
@@ -330,6 +333,7 @@ def import_export(
                     searches, schemas.SEARCH_COLUMNS
                 ).encode(),
                 target: export.read_bytes(),
+                **_abstracts_file(data, ids, exported),
             }
         )
     marks = dict(zip(combined["record_id"], combined["duplicate_of"], strict=True))
@@ -347,6 +351,20 @@ def import_export(
         search_change=search_change,
         dry_run=dry_run,
     )
+
+
+def _abstracts_file(data: Path, ids: list[str], exported: list[ExportRecord]) -> dict:
+    """data/abstracts.csv with the new records' abstracts added (screeners read them)."""
+    new = pd.DataFrame(
+        [{"record_id": i, "abstract": r.abstract} for i, r in zip(ids, exported, strict=True)
+         if r.abstract],
+        columns=schemas.ABSTRACT_COLUMNS,
+    )  # fmt: skip
+    if new.empty:
+        return {}
+    kept = _table(data, paths.ABSTRACTS, schemas.ABSTRACT_COLUMNS, schemas.ABSTRACTS).frame
+    both = pd.concat([kept, new.astype(str)], ignore_index=True)
+    return {data_path(data, paths.ABSTRACTS): csv_text(both, schemas.ABSTRACT_COLUMNS).encode()}
 
 
 def _row(record_id: str, search_id: str, r: ExportRecord) -> dict[str, str]:

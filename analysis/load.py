@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +38,10 @@ class Evidence:
     second_charting: pd.DataFrame
     resolutions: pd.DataFrame
     fingerprints: pd.DataFrame
+    # record_id -> abstract, kept from imports (data/abstracts.csv; optional file).
+    abstracts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=schemas.ABSTRACT_COLUMNS, dtype=str)
+    )
 
 
 def data_path(root: Path, path: Path) -> Path:
@@ -92,6 +96,8 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
             schemas.SECOND_CHARTING_COLUMNS,
             schemas.second_charting_schema(codebook),
         )
+    if data_path(root, paths.ABSTRACTS).exists():
+        specs["abstracts"] = (paths.ABSTRACTS, schemas.ABSTRACT_COLUMNS, schemas.ABSTRACTS)
     tables: dict[str, Table] = {}
     for key, (path, columns, schema) in specs.items():
         file = data_path(root, path)
@@ -120,6 +126,7 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
         second_charting=tables["second_charting"].frame,
         resolutions=tables["resolutions"].frame,
         fingerprints=tables["fingerprints"].frame,
+        **({"abstracts": tables["abstracts"].frame} if "abstracts" in tables else {}),
     )
 
 
@@ -136,6 +143,8 @@ def _cross_checks(
         found += checks.searches_vs_records(searches, records)
     if records:
         found += checks.duplicates_as_computed(records)
+    if records and tables.get("abstracts"):
+        found += checks.known_records(tables["abstracts"], records)
     if records and screening and protocol is not None:
         found += checks.screening_flow(records, screening, protocol)
     if charting and screening:

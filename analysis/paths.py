@@ -28,6 +28,9 @@ APPRAISAL = DATA / "appraisal.yml"
 EARLIER_REVIEWS = DATA / "earlier_reviews.csv"
 PRISMA_SCR = DATA / "prisma_scr.csv"
 IMPORTS = DATA / "imports"
+ABSTRACTS = DATA / "abstracts.csv"  # kept from imports, for screening
+SCREENING_SESSIONS = DATA / "screening_sessions.csv"  # how the screening tool ordered its queue
+RELEASES = DATA / "releases"  # one snapshot per released version
 
 REFERENCES = ROOT / "references"
 BIBLIOGRAPHY = REFERENCES / "references.bib"
@@ -35,6 +38,7 @@ CSL_STYLE = REFERENCES / "style.csl"
 
 REPORT = ROOT / "report"
 QUARTO_CONFIG = ROOT / "_quarto.yml"
+PYPROJECT = ROOT / "pyproject.toml"
 
 BUILD = ROOT / "_build"
 FIGURE_DATA = BUILD / "figure-data"  # each figure's plotted data, written when shown

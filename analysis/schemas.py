@@ -241,6 +241,14 @@ REVISIONS = pa.DataFrameSchema(
     name="screening_revisions",
 )
 
+ABSTRACT_COLUMNS = ["record_id", "abstract"]
+ABSTRACTS = pa.DataFrameSchema(
+    {"record_id": _text(checks=_id(RECORD_ID, "record"), unique=True), "abstract": _text()},
+    strict=True,
+    ordered=True,
+    name="abstracts",
+)
+
 
 def _codes_check(f: Field):
     allowed = set(f.values)

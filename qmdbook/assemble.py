@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .config import ChapterEntry, slugify
+from .config import ChapterEntry, part_body, slugify
 from .meta import BookMeta, Chapter
 from .qmd import Prose, QmdDoc
 
@@ -52,7 +52,6 @@ def chapter_source(entry: ChapterEntry, doc: QmdDoc) -> ChapterSource:
     The assembler writes the heading itself, so every chapter starts with exactly one level-1
     heading carrying a stable id.
     """
-    stem = Path(entry.source).stem
     fm_title = doc.front_matter.get("title")
     for i, seg in enumerate(doc.segments):
         if not isinstance(seg, Prose) or seg.verbatim:
@@ -61,6 +60,10 @@ def chapter_source(entry: ChapterEntry, doc: QmdDoc) -> ChapterSource:
         for j, line in enumerate(lines):
             m = _HEADING.match(line.rstrip("\n"))
             if not m:
+                if line.strip():
+                    # Prose comes first: a later level-1 heading (a trailing "# References",
+                    # say) is a section of the chapter, never its title.
+                    return _make(entry, doc, None, _fallback_title(entry, fm_title), [])
                 continue
             ident, classes, _ = _parse_attrs(m.group("attrs") or "")
             title = m.group("title").strip()
@@ -73,7 +76,11 @@ def chapter_source(entry: ChapterEntry, doc: QmdDoc) -> ChapterSource:
             return _make(entry, doc, ident, title, classes)
         if seg.text.strip():
             break  # prose before any heading: the chapter has no level-1 heading of its own
-    return _make(entry, doc, None, str(fm_title or stem.replace("-", " ").title()), [])
+    return _make(entry, doc, None, _fallback_title(entry, fm_title), [])
+
+
+def _fallback_title(entry: ChapterEntry, fm_title) -> str:
+    return str(fm_title or Path(entry.source).stem.replace("-", " ").title())
 
 
 def _make(entry, doc, ident, title, classes) -> ChapterSource:
@@ -134,7 +141,9 @@ def _heading(s: ChapterSource) -> str:
     return f"# {s.title} {{{attrs}}}"
 
 
-def assemble(meta: BookMeta, sources: list[ChapterSource], bodies: list[str]) -> str:
+def assemble(
+    meta: BookMeta, sources: list[ChapterSource], bodies: list[str], root: Path | None = None
+) -> str:
     """The whole book as pandoc markdown: metadata, then each chapter with its part markers."""
     chapters = book_chapters(sources)
     out = [front_matter(meta, chapters)]
@@ -147,9 +156,37 @@ def assemble(meta: BookMeta, sources: list[ChapterSource], bodies: list[str]) ->
             part = None
         elif s.entry.part and s.entry.part != part:
             out.append(f"::: {{.book-part}}\n{s.entry.part}\n:::\n")
+            if s.entry.part_file and root is not None:
+                part_text = part_body(root / s.entry.part_file)
+                if part_text:
+                    out.append(f"::: {{.book-part-body}}\n{part_text}\n:::\n")
         part = s.entry.part
-        out.append(_heading(s) + "\n\n" + body.strip() + "\n")
+        out.append(_heading(s) + "\n\n" + demote_level_one(body.strip()) + "\n")
     return "\n".join(out)
+
+
+_FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def demote_level_one(body: str) -> str:
+    """A level-1 heading inside a chapter's body (after its title) becomes a level-2 section.
+
+    Every chapter has exactly one level-1 heading, its title; a second one (a trailing
+    "# References", say) would otherwise start a new chapter of the book.
+    """
+    lines, fence = body.split("\n"), None
+    for i, line in enumerate(lines):
+        m = _FENCE_LINE.match(line)
+        if m:
+            mark = m.group(1)
+            if fence is None:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence):
+                fence = None
+            continue
+        if fence is None and _HEADING.match(line):
+            lines[i] = "#" + line
+    return "\n".join(lines)
 
 
 def locate(path: Path, key: str, prefix: str = "@") -> int:

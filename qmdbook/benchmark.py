@@ -30,7 +30,18 @@ def _copy_tracked(project: Path, target: Path) -> None:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
     # The build dates the book from git; give the copy the same history head.
-    shutil.copytree(project / ".git", target / ".git")
+    if (project / ".git").is_dir():
+        shutil.copytree(project / ".git", target / ".git")
+        return
+    # A worktree's .git is a file pointing elsewhere: commit the copy once, on HEAD's date.
+    date = subprocess.run(
+        ["git", "log", "-1", "--format=%cI"], cwd=project, capture_output=True, text=True
+    ).stdout.strip()
+    git = ["git", "-c", "user.email=benchmark@qmdbook", "-c", "user.name=benchmark",
+           "-c", "commit.gpgsign=false"]  # fmt: skip
+    env = {**os.environ, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "benchmark copy"]):
+        subprocess.run([*git, *args], cwd=target, check=True, env=env, capture_output=True)
 
 
 def _prose_edit(project: Path) -> Path:

@@ -24,7 +24,7 @@ from . import book_checks, cache
 from .assemble import ChapterSource, assemble, book_chapters, chapter_source, locate
 from .book_shortcodes import chapter_shortcodes
 from .config import ProjectConfig, load_config
-from .crossref_options import crossref_options
+from .crossref_options import crossref_options, front_matter_problems
 from .emit import EmitContext, emit_chapter
 from .execute import ChapterResult, ExecutionError, execute_many, needs_execution
 from .freeze import invalidate_stale
@@ -38,8 +38,10 @@ FILTERS = Path(__file__).parent / "filters"
 FORMATS = ("html", "pdf", "docx")
 # Run before citeproc, in this order (filters/README.md gives each one's contract).
 FILTER_ORDER = (
-    "conditional", "tabset", "normalise", "crossref", "chapterlinks", "layout", "margin",
-    "pagebreak", "video", "kbd", "format",
+    # sourcepos first: no other filter sees the source markers (DOCX bookmarks, issue 12).
+    "sourcepos", "conditional", "tabset", "normalise", "crossref", "chapterlinks", "layout",
+    "margin",
+    "pagebreak", "video", "kbd", "format", "missingimages",
 )  # fmt: skip
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
 
@@ -153,7 +155,8 @@ def prepare(
             doc = read_chapter(config.root, entry.source)
         except (QmdError, SourceError) as exc:
             raise BuildError(str(exc)) from None
-        for d in doc.diagnostics:
+        text = (config.root / entry.source).read_text(encoding="utf-8")
+        for d in [*doc.diagnostics, *front_matter_problems(entry.source, text, doc.front_matter)]:
             report.diagnostics.append(str(d))
             log(f"{'error' if strict else 'warning'}: {d}")
         sources.append(chapter_source(entry, doc))
@@ -182,7 +185,9 @@ def prepare(
     for s, result, codes in zip(sources, results, shortcode_contexts, strict=True):
         stem = Path(s.entry.source).with_suffix("").as_posix().replace("/", "-")
         defaults = chapter_defaults(config, s.doc.front_matter)
-        ctx = EmitContext(fig_dir, "figures", stem, defaults, shortcodes=codes)
+        ctx = EmitContext(
+            fig_dir, "figures", stem, defaults, shortcodes=codes, source_positions=True
+        )
         bodies.append(emit_chapter(s.doc, result, ctx))
         for d in codes.diagnostics:
             report.diagnostics.append(str(d))
@@ -191,7 +196,7 @@ def prepare(
         raise BuildError(f"--strict: {len(report.diagnostics)} problem(s) in the sources")
     meta = replace(config.meta, chapters=book_chapters(sources))
     book_md = work / "book.md"
-    book_md.write_text(assemble(meta, sources, bodies), encoding="utf-8")
+    book_md.write_text(assemble(meta, sources, bodies, config.root), encoding="utf-8")
     diagnostics = work / "diagnostics.tsv"
     report.book_md = book_md
     pandoc_args = _pandoc_args(config, work, diagnostics)

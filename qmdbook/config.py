@@ -32,6 +32,7 @@ class ChapterEntry:
     source: str
     part: str | None = None
     appendix: bool = False
+    part_file: str | None = None  # the part's own .qmd, when _quarto.yml names one
 
 
 @dataclass
@@ -110,13 +111,13 @@ def _chapter_entries(book: dict, root: Path, warn) -> list[ChapterEntry]:
             if isinstance(item, str):
                 entries.append(ChapterEntry(item, part, appendix))
             elif isinstance(item, dict) and "part" in item:
-                part = str(item["part"])
+                part, part_file = str(item["part"]), None
                 if part.endswith(".qmd"):
-                    part = _part_title(root / part)
+                    part, part_file = _part_title(root / part, warn), part
                 for sub in _as_list(item.get("chapters")):
                     if not isinstance(sub, str):
                         raise ConfigError(f"_quarto.yml: {where}: nested parts are not supported")
-                    entries.append(ChapterEntry(sub, part, appendix))
+                    entries.append(ChapterEntry(sub, part, appendix, part_file))
                 part = None
             elif isinstance(item, dict) and "href" in item:
                 entries.append(ChapterEntry(str(item["href"]), None, appendix))
@@ -140,19 +141,32 @@ def _chapter_entries(book: dict, root: Path, warn) -> list[ChapterEntry]:
     return entries
 
 
-def _part_title(path: Path) -> str:
+def part_body(path: Path) -> str:
+    """A part file's text without its front matter, title heading and code cells."""
+    from .qmd import Prose, parse_qmd
+
+    doc = parse_qmd(path.read_text(encoding="utf-8"), path.name)
+    text = "".join(seg.text for seg in doc.segments if isinstance(seg, Prose))
+    return re.sub(r"^#\s+.*$", "", text, count=1, flags=re.M).strip()
+
+
+def _part_title(path: Path, warn) -> str:
     from .qmd import parse_qmd
 
     if not path.is_file():
         raise ConfigError(f"_quarto.yml: part file not found: {path.name}")
     doc = parse_qmd(read_text(path, path.name), path.name)
+    heading = re.compile(r"^#\s+(.+?)(?:\s+\{.*\})?\s*$", re.M)
+    body = "".join(getattr(seg, "text", "") for seg in doc.segments)
+    if doc.cells:
+        warn(f"part file {path.name}: its code cells are not executed (only its text is shown)")
+    if heading.sub("", body).strip():
+        # Never dropped silently: the web site has no page for a part, only the sidebar entry.
+        warn(f"part file {path.name}: its text is shown in the PDF and DOCX, not on the web site")
     if doc.front_matter.get("title"):
         return str(doc.front_matter["title"])
-    for seg in doc.segments:
-        m = re.search(r"^#\s+(.+?)(?:\s+\{.*\})?\s*$", getattr(seg, "text", ""), re.M)
-        if m:
-            return m.group(1)
-    return path.stem
+    m = heading.search(body)
+    return m.group(1) if m else path.stem
 
 
 def _formats(raw: dict, warn) -> dict[str, dict]:
@@ -228,6 +242,7 @@ def load_config(root: Path) -> ProjectConfig:
         license=str(book.get("license") or raw.get("license") or ""),
         chapters=(),  # filled in by the assembler, which reads each chapter's title and id
         downloads=downloads,
+        favicon=str(book.get("favicon") or ""),
     )
     watch = execute.pop("watch", None)
     return ProjectConfig(

@@ -50,6 +50,17 @@ def crossref_options(raw: dict, root: Path) -> tuple[dict, list[Diagnostic]]:
         else:
             found.append(Diagnostic("_quarto.yml", line_of(text, key),
                                     f"crossref option '{key}' is not supported by qmdbook"))
+    # Sections are numbered by the book's chapters in every format; turning that off for the
+    # whole book (or one format) is not built, so it is said rather than ignored.
+    formats = raw.get("format") if isinstance(raw.get("format"), dict) else {}
+    for where in (raw, *(v for v in formats.values() if isinstance(v, dict))):
+        if where.get("number-sections") is False:
+            found.append(Diagnostic(
+                "_quarto.yml", line_of(text, "number-sections"),
+                "number-sections: false for the whole book is not supported by qmdbook; "
+                "unnumber chapters in their front matter (number-sections: false) instead",
+            ))
+            break
     for key in CAPTION_LOCATIONS:
         value = raw.get(key)
         if value is None:
@@ -60,3 +71,22 @@ def crossref_options(raw: dict, root: Path) -> tuple[dict, list[Diagnostic]]:
         else:
             options[key] = value
     return options, found
+
+
+# Chapter front matter that qmdbook cannot honour per chapter (it renders the book as one
+# document): reported, so an author never wonders why it did nothing.
+BOOK_LEVEL_ONLY = (
+    "crossref", "bibliography", "suppress-bibliography", "csl", "cap-location",
+    "fig-cap-location", "tbl-cap-location", "lst-cap-location",
+)  # fmt: skip
+
+
+def front_matter_problems(path: str, text: str, front_matter: dict) -> list[Diagnostic]:
+    """Chapter-level options that only take effect in _quarto.yml in this engine."""
+    return [
+        Diagnostic(path, line_of(text, key),
+                   f"'{key}' in a chapter's front matter is not supported by qmdbook; "
+                   "set it in _quarto.yml")
+        for key in BOOK_LEVEL_ONLY
+        if key in front_matter
+    ]

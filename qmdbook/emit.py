@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import yaml
 from .execute import ChapterResult, strip_ansi
 from .qmd import Cell, Prose, QmdDoc, replace_inline
 from .shortcodes import ShortcodeContext, expand_shortcodes
+from .sourcepos import mark_paragraphs
 
 # Quarto's defaults where neither the cell nor _quarto.yml says otherwise.
 DEFAULTS = {"echo": True, "include": True, "output": True, "warning": True, "error": False}
@@ -25,6 +26,7 @@ class EmitContext:
     stem: str  # unique per chapter: names figures and prefixes footnotes
     defaults: dict  # execute options from _quarto.yml and the chapter's front matter
     shortcodes: ShortcodeContext | None = None  # None: shortcodes are left as written
+    source_positions: bool = False  # mark each paragraph with its file:line (qmdbook.sourcepos)
 
 
 # ------------------------------------------------------------------------------------ tables
@@ -197,6 +199,12 @@ class _Emitter:
         blocks: list[str] = []
         table_done = False
         first_figure_at = 0
+        # tbl-subcap: every table the cell shows is a subtable of the cell's labelled table.
+        subtables: list[str] | None = (
+            [] if label.startswith("tbl-") and isinstance(cell.options.get("tbl-subcap"), list)
+            else None
+        )
+        first_table_at = 0
         for out in outputs:
             kind = out.get("output_type")
             if kind == "stream":
@@ -220,7 +228,10 @@ class _Emitter:
                 elif "text/markdown" in data:
                     markdown = data["text/markdown"].strip()
                     # Quarto captions a pipe table from a tbl- cell as it does an HTML one.
-                    if _is_pipe_table(markdown) and label.startswith("tbl-") and not table_done:
+                    if subtables is not None and _is_pipe_table(markdown):
+                        first_table_at = first_table_at if subtables else len(blocks)
+                        subtables.append(markdown)
+                    elif _is_pipe_table(markdown) and label.startswith("tbl-") and not table_done:
                         table_done = True
                         blocks.append(self.table_block(cell, markdown))
                     else:
@@ -229,6 +240,9 @@ class _Emitter:
                     table = html_table_to_markdown(data["text/html"])
                     if table is None:
                         blocks.append(f"```{{=html}}\n{data['text/html'].strip()}\n```")
+                    elif subtables is not None:
+                        first_table_at = first_table_at if subtables else len(blocks)
+                        subtables.append(table)
                     elif label.startswith("tbl-") and not table_done:
                         table_done = True
                         blocks.append(self.table_block(cell, table))
@@ -239,12 +253,24 @@ class _Emitter:
                 elif "text/plain" in data:
                     text = data["text/plain"]
                     blocks.append(text.strip() if asis else _fenced(text, ".cell-output"))
+        if subtables:
+            blocks.insert(first_table_at, self.subtable_block(cell, subtables))
         if figures:
             # Outputs keep the order the cell wrote them in (Quarto's), except that a figure
             # cell's caption group leads.
             at = 0 if label.startswith("fig-") else first_figure_at
             blocks.insert(at, self.figure_block(cell, figures))
         return blocks
+
+    def subtable_block(self, cell: Cell, tables: list[str]) -> str:
+        subcaps = cell.options.get("tbl-subcap") or []
+        parts = []
+        for i, table in enumerate(tables):
+            sub = _caption_inline(subcaps[i]) if i < len(subcaps) else ""
+            parts.append(f"{table}\n\n: {sub} {{#{cell.label}-{i + 1}}}")
+        caption = _caption_inline(self.opt(cell, "tbl-cap") or "")
+        body = "\n\n".join(parts)
+        return f"::: {{#{cell.label}{_layout_attrs(cell.options)}}}\n{body}\n\n{caption}\n:::"
 
     def table_block(self, cell: Cell, table: str) -> str:
         caption = _caption_inline(self.opt(cell, "tbl-cap") or "")
@@ -341,12 +367,18 @@ def emit_chapter(doc: QmdDoc, result: ChapterResult | None, ctx: EmitContext) ->
             if seg.verbatim:
                 text = seg.text
             else:
+                if ctx.source_positions:
+                    seg = replace(seg, text=mark_paragraphs(seg.text, seg.line, doc.path))
                 text = prefix_footnotes(replace_inline(seg, inline), ctx.stem)
             if ctx.shortcodes is not None:
                 text = expand_shortcodes(text, _locator(doc, seg, text), ctx.shortcodes)
             parts.append(text)
         else:
             block = emitter.cell(seg)
+            if block and ctx.shortcodes is not None:
+                # As in Quarto, shortcodes in captions and outputs are expanded too.
+                where = lambda _offset, cell=seg: doc.where(cell.line)  # noqa: E731
+                block = expand_shortcodes(block, where, ctx.shortcodes)
             if block:
                 parts.append("\n" + block + "\n\n")
     return "".join(parts).strip() + "\n"

@@ -36,16 +36,29 @@ if {pandas!r}:
     _qb_pd.set_option("display.max_rows", 500)
 
 
-def _qb_inline(value):
+def _qb_inline_text(value):
     # As in Quarto: an inline value is text, its markdown-like characters escaped, unless it
     # offers markdown itself (IPython.display.Markdown, or anything with _repr_markdown_).
-    from IPython.display import display
     if hasattr(value, "_repr_markdown_"):
-        text = value._repr_markdown_()
-    else:
-        text = "".join(chr(92) + c if c in {escaped!r} else c for c in str(value))
-    display({{"text/markdown": text}}, raw=True)
+        return value._repr_markdown_()
+    return "".join(chr(92) + c if c in {escaped!r} else c for c in str(value))
+
+
+def _qb_inline_all(exprs, namespace):
+    # Every inline expression of the chapter in one cell: one round trip instead of hundreds.
+    from IPython.display import display
+    done = {{}}
+    for index, source in exprs:
+        try:
+            value = eval(source, namespace)
+        except BaseException:
+            display({{{failed!r}: {{"index": index}}}}, raw=True)
+            raise
+        done[str(index)] = _qb_inline_text(value)
+    display({{{values!r}: done}}, raw=True)
 """
+INLINE_VALUES = "application/vnd.qmdbook.inline+json"
+INLINE_FAILED = "application/vnd.qmdbook.inline-failed+json"
 # Characters pandoc's markdown reader would read as markup inside a sentence.
 INLINE_ESCAPED = "\\`*_[]<>#@$|~^"
 
@@ -141,7 +154,8 @@ def _build_notebook(doc: QmdDoc, root: Path, defaults: dict):
     code = "\n".join(c.code for c in doc.cells) + "\n".join(e.expr for e in doc.inline)
     figsize = (defaults.get("fig-width", DEFAULT_FIGSIZE[0]), defaults.get("fig-height", 5.0))
     setup = SETUP.format(
-        root=str(root), figsize=figsize, pandas="pandas" in code, escaped=INLINE_ESCAPED
+        root=str(root), figsize=figsize, pandas="pandas" in code, escaped=INLINE_ESCAPED,
+        values=INLINE_VALUES, failed=INLINE_FAILED,
     )
     add(setup, None)
     for cell in doc.cells:
@@ -155,8 +169,9 @@ def _build_notebook(doc: QmdDoc, root: Path, defaults: dict):
         add(cell.code, ("cell", cell.index), bool(_opt(cell, "error", defaults, False)))
         if sized:
             add(FIGSIZE_RESET, None)
-    for expr in doc.inline:
-        add(f"_qb_inline(({expr.expr}))", ("inline", expr.index))
+    if doc.inline:
+        exprs = [(e.index, f"({e.expr})") for e in doc.inline]
+        add(f"_qb_inline_all({exprs!r}, globals())", ("inline-all", -1))
     return nb, origin
 
 
@@ -209,7 +224,13 @@ def execute_chapter(
             tags = cell.metadata.get("tags", [])
             if errors and "raises-exception" not in tags:
                 tb = strip_ansi("\n".join(errors[0].get("traceback", [])))
-                path, line = doc.where(_error_location(doc, origin[i], tb))
+                where = origin[i]
+                if where and where[0] == "inline-all":
+                    failed = [o["data"][INLINE_FAILED] for o in cell.get("outputs", [])
+                              if INLINE_FAILED in (o.get("data") or {})]
+                    where = ("inline", failed[0]["index"]) if failed else None
+                    origin[i] = where
+                path, line = doc.where(_error_location(doc, where, tb))
                 what = "inline expression" if origin[i] and origin[i][0] == "inline" else "cell"
                 raise ExecutionError(path, line, tb, what) from None
         raise ExecutionError(doc.path, 1, strip_ansi(str(exc))) from None
@@ -225,7 +246,9 @@ def execute_chapter(
             result.cells[where[1]] = outputs
             result.executed_cells += 1
         else:
-            result.inline[where[1]] = _inline_text(outputs)
+            for o in outputs:
+                values = (o.get("data") or {}).get(INLINE_VALUES) or {}
+                result.inline.update({int(k): v for k, v in values.items()})
     return result
 
 
@@ -240,16 +263,6 @@ def _plain(output) -> dict:
     if "text" in out and isinstance(out["text"], list):
         out["text"] = "".join(out["text"])
     return {k: (dict(v) if hasattr(v, "items") else v) for k, v in out.items()}
-
-
-def _inline_text(outputs: list[dict]) -> str:
-    for o in outputs:
-        data = o.get("data") or {}
-        if "text/markdown" in data:
-            return data["text/markdown"]
-        if "text/plain" in data:
-            return data["text/plain"]
-    return ""
 
 
 def execute_many(

@@ -12,6 +12,7 @@ import hashlib
 import html
 import json
 import logging
+import mimetypes
 import re
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ PACKAGE = Path(__file__).parent
 TEMPLATE = PACKAGE / "templates" / "html" / "book.html"
 ASSETS = PACKAGE / "assets"
 ASSET_FILES = ("book.css", "book.js", "favicon.svg")
+DEFAULT_ICON = '<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">'  # the template's
 
 DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "DOCX", "epub": "EPUB"}  # also the order shown
 MONTHS = (
@@ -88,7 +90,7 @@ def build_html(
     whose files (`css`, `include-after-body`, ...) are found from `root`. Nothing is written
     outside `out_dir`.
     """
-    includes = site_includes(options or {}, Path(root or Path.cwd()))
+    includes = site_includes(options or {}, Path(root or Path.cwd()), meta.favicon)
     book_md = Path(book_md).resolve()
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -140,13 +142,18 @@ class SiteIncludes:
 
     css: list[Path] = field(default_factory=list)
     pandoc_args: list[str] = field(default_factory=list)
+    favicon: Path | None = None  # book.favicon; else the engine's own
 
 
 _INCLUDE_OPTIONS = ("include-in-header", "include-before-body", "include-after-body")
 
 
-def site_includes(options: dict, root: Path) -> SiteIncludes:
+def site_includes(options: dict, root: Path, favicon: str = "") -> SiteIncludes:
     found = SiteIncludes()
+    if favicon:
+        found.favicon = (root / favicon).resolve()
+        if not found.favicon.is_file():
+            raise HtmlBuildError(f"_quarto.yml: book.favicon: {favicon} not found")
 
     def files(key: str) -> list[Path]:
         value = options.get(key) or []
@@ -218,6 +225,13 @@ def _finish(
     template = (stage / "index.html").read_text(encoding="utf-8")
     # After the engine's stylesheet, so that the book's own rules win, as in Quarto.
     template = template.replace("</head>", css_links.lstrip("\n") + "\n</head>", 1)
+    if includes.favicon is not None:  # the book's icon instead of the engine's
+        kind = mimetypes.guess_type(includes.favicon.name)[0] or "image/x-icon"
+        template = template.replace(
+            DEFAULT_ICON,
+            f'<link rel="icon" href="assets/{_url(includes.favicon.name)}" type="{kind}">',
+            1,
+        )
     for i, page in enumerate(pages):
         prev_page = pages[i - 1] if i > 0 else None
         next_page = pages[i + 1] if i + 1 < len(pages) else None
@@ -228,7 +242,8 @@ def _finish(
 
     assets = out_dir / "assets"
     assets.mkdir(exist_ok=True)
-    for source in [*(ASSETS / name for name in ASSET_FILES), *includes.css]:
+    extra = [*includes.css, *([includes.favicon] if includes.favicon else [])]
+    for source in [*(ASSETS / name for name in ASSET_FILES), *extra]:
         dest = assets / source.name
         shutil.copyfile(source, dest)
         written.append(dest)

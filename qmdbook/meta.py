@@ -33,3 +33,4 @@ class BookMeta:
     chapters: tuple[Chapter, ...] = ()
     # format -> file name of the download, relative to the site root, e.g. {"pdf": "review.pdf"}
     downloads: dict[str, str] = field(default_factory=dict)
+    favicon: str = ""  # book.favicon: an image file relative to the project root

@@ -34,8 +34,23 @@ KNOWN_OPTIONS = frozenset(
         "layout",
         "lst-label",
         "lst-cap",
+        "tbl-subcap",
     }
 )
+
+# Cell options Quarto documents that this engine does not implement: named as such, so an
+# author knows the option is real but has no effect here (anything else is probably a typo).
+QUARTO_CELL_OPTIONS = frozenset(
+    {
+        "tbl-colwidths", "fig-align", "fig-env", "fig-pos", "fig-scap", "fig-link",
+        "fig-column", "tbl-column", "column", "cap-location", "fig-cap-location",
+        "tbl-cap-location", "code-overflow", "code-line-numbers", "code-tools", "classes",
+        "panel", "out-width", "out-height", "fig-dpi", "fig-format", "fig-responsive",
+        "output-location", "message", "comment", "tags", "filename", "lst-label-location",
+        "layout-align", "layout-valign", "html-table-processing", "lightbox", "renderings",
+        "cache", "freeze", "ojs-export", "dependson",
+    }
+)  # fmt: skip
 
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 _EXEC_INFO = re.compile(r"^\{python(?:\s+[^}]*)?\}$")
@@ -146,7 +161,12 @@ def _parse_options(
     for offset, text in enumerate(opt_lines):
         key = text.split(":", 1)[0].strip()
         if key and key in options and key not in KNOWN_OPTIONS:
-            diags.append(Diagnostic(path, fence_line + 1 + offset, f"unknown cell option '{key}'"))
+            what = (
+                f"cell option '{key}' is not supported by qmdbook"
+                if key in QUARTO_CELL_OPTIONS
+                else f"unknown cell option '{key}'"
+            )
+            diags.append(Diagnostic(path, fence_line + 1 + offset, what))
     return options, len(opt_lines)
 
 

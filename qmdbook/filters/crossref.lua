@@ -40,7 +40,7 @@ local function read_chapters(meta)
   local options = meta["qmdbook-crossref"]
   if options then
     for k, v in pairs(options) do
-      opts[k] = type(v) == "boolean" and v or pandoc.utils.stringify(v)
+      if type(v) == "boolean" then opts[k] = v else opts[k] = pandoc.utils.stringify(v) end
     end
   end
   if not (book and book.chapters) then return end

@@ -122,6 +122,8 @@ function Div(div)
   local kind = callout_kind(div)
   if kind then return callout(div, kind) end
   if div.classes:includes("book-part") then return part(div) end
+  -- A part file's text: after the part's title page in print; the site has no page for it.
+  if div.classes:includes("book-part-body") then return is_html() and {} or div.content end
   if div.classes:includes("code-fold") then return code_fold(div) end
   return nil
 end

@@ -31,7 +31,10 @@ def _front_matter(path: Path) -> dict:
 def rows() -> list[dict]:
     config = yaml.safe_load((BOOK / "_quarto.yml").read_text(encoding="utf-8"))
     out = []
-    for source in config["book"]["chapters"]:
+    listed = []
+    for item in config["book"]["chapters"]:
+        listed += item["chapters"] if isinstance(item, dict) else [item]
+    for source in listed:
         block = _front_matter(BOOK / source).get("conformance")
         if not block:
             continue

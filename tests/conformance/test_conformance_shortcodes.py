@@ -14,6 +14,7 @@ EXPECTED = [
     f"Environment: {ENV_VALUE} and a default fallback-value.",
     "embedded stdout from a hidden cell",
     "notebook answer 42",
+    "Figure 1.1: A figure captioned from Conformance Unit",  # in a cell option too
 ]
 
 

@@ -34,3 +34,14 @@ def test_print_formats_show_tabs_in_turn(conformance, fmt):
     assert positions == sorted(positions)
     # The tab titles are not numbered sections: the next heading is 5.1.
     assert "5.1 After the tabs" in text
+
+
+def test_a_part_file_gives_its_title_and_its_text_in_print(conformance):
+    # (Quarto's guide: book parts, quarto.org/docs/books/book-structure.html#parts-appendices)
+    body = "This part groups the chapters on conditional content and tabsets."
+    for text in (conformance.pdf_text(), conformance.docx_text()):
+        assert "Layout and conditions" in text and body in text
+        assert text.index(body) < text.index("4 Conditional content", text.index(body) - 500)
+    assert body not in conformance.html_text(page_of(conformance, "sec-conditional"))
+    assert any("its text is shown in the PDF and DOCX, not on the web site" in line
+               for line in conformance.log)

@@ -23,6 +23,7 @@ def test_each_unsupported_use_is_named_with_its_line(conformance):
         "chapter of the book",
         f"_quarto.yml:{line_of('lof-title', BOOK / '_quarto.yml')}: crossref option 'lof-title' is "
         "not supported by qmdbook",
+        f"{SOURCE}:{line_of('fig-align')}: cell option 'fig-align' is not supported by qmdbook",
     ]
     for message in expected:
         assert message in found, message

@@ -157,3 +157,33 @@ See [the summary](summary.qmd), [its part](summary.qmd#sec-part) and [elsewhere]
     assert '<a href="#sec-part">its part</a>' in html
     assert "elsewhere" in html and "nope.qmd" not in html
     assert "option\treport/two.qmd\tnope.qmd\t" in (tmp_path / "diag.tsv").read_text()
+
+
+def test_missing_image_is_reported_and_shown_as_its_description(tmp_path):
+    (tmp_path / "here.png").write_bytes(b"\x89PNG")
+    md = f"![Present]({tmp_path / 'here.png'})\n\n![Absent chart](nowhere/gone.png)\n"
+    html = run(md, "html", ["missingimages"], tmp_path)
+    assert "here.png" in html and "gone.png" not in html
+    assert '<span class="missing-image">[Absent chart]</span>' in html
+    assert "option\t\tnowhere/gone.png\timage not found: nowhere/gone.png" in (
+        tmp_path / "diag.tsv"
+    ).read_text()
+
+
+def test_crossref_label_styles_delimiter_and_plain_references():
+    meta = META.replace('qmdbook-crossref: {eq-prefix: "Eq.", thm-title: "Thm"}',
+                        'qmdbook-crossref: {labels: "roman", subref-labels: "alpha A", '
+                        'title-delim: "—", ref-hyperlink: false, fig-prefix: "Fig."}')
+    md = meta + ("![One](a.png){#fig-one}\n\n::: {#fig-p}\n![A](a.png){#fig-a}\n\n"
+                 "![B](b.png){#fig-b}\n\nPair\n:::\n\n@fig-one, @fig-b\n")
+    html = run(md, "html")
+    assert f"Figure{NBSP}1.i— One" in html
+    assert "(B) B" in html and f"Figure{NBSP}1.ii— Pair" in html
+    assert f"Fig.{NBSP}1.i, Fig.{NBSP}1.ii{NBSP}(B)" in html and 'href="#fig-one"' not in html
+
+
+def test_chapters_false_numbers_floats_through_the_book():
+    meta = META.replace('qmdbook-crossref: {eq-prefix: "Eq.", thm-title: "Thm"}',
+                        "qmdbook-crossref: {chapters: false}")
+    html = run(meta + "![One](a.png){#fig-one}\n\n![Two](b.png){#fig-two}\n\n@fig-two\n", "html")
+    assert f"Figure{NBSP}2: Two" in html and f">Figure{NBSP}2</a>" in html

@@ -42,6 +42,24 @@ def test_css_and_after_body_files_reach_every_page(tmp_path: Path) -> None:
         assert head.index("assets/book.css") < head.index('href="assets/extra.css"')
 
 
+def test_the_books_favicon_replaces_the_engines(tmp_path: Path) -> None:
+    import dataclasses
+
+    from qmdbook.html import site_includes
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "icon.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    book_md, args = write_sources(src)
+    meta = dataclasses.replace(make_meta(), favicon="icon.png")
+    assert site_includes({}, src, "icon.png").favicon == (src / "icon.png").resolve()
+    build_html(book_md, tmp_path / "site", meta, args, {}, src)
+    text = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert text.count('rel="icon"') == 1
+    assert '<link rel="icon" href="assets/icon.png" type="image/png">' in text
+    assert (tmp_path / "site" / "assets" / "icon.png").is_file()
+
+
 def test_a_missing_include_is_an_error_naming_the_option(tmp_path: Path) -> None:
     with pytest.raises(HtmlBuildError, match=r"format\.html\.css: nowhere\.css not found"):
         _build(tmp_path, options={"css": "nowhere.css"})

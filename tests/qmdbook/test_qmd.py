@@ -96,3 +96,16 @@ def test_escaped_cell_is_shown_not_run():
 def test_errors_carry_file_and_line(text, message):
     with pytest.raises(QmdError, match=message):
         parse_qmd(text, "e.qmd")
+
+
+def test_a_trailing_level_one_heading_is_a_section_not_the_title():
+    from qmdbook.assemble import chapter_source, demote_level_one
+    from qmdbook.config import ChapterEntry
+
+    doc = parse_qmd("---\ntitle: Notes\n---\n\nSome prose first.\n\n# References\n\nA list.\n",
+                    "notes.qmd")
+    source = chapter_source(ChapterEntry("notes.qmd"), doc)
+    assert source.title == "Notes" and source.id == "sec-notes"
+    assert demote_level_one("Text.\n\n# References\n\n```\n# a comment\n```\n") == (
+        "Text.\n\n## References\n\n```\n# a comment\n```\n"
+    )

@@ -81,3 +81,25 @@ def test_unknown_shortcode_warns_and_fails_with_strict(tmp_path):
     assert "**?frobnicate**" in prepared.book_md.read_text()
     with pytest.raises(BuildError, match="--strict"):
         prepare(tmp_path, strict=True, log=lambda _m: None)
+
+
+def test_book_level_options_in_a_chapter_are_reported(tmp_path):
+    write(tmp_path, "_quarto.yml", BOOK_YML)
+    write(tmp_path, "index.qmd", "---\ntitle: Home\nsuppress-bibliography: true\n---\n\nText.\n")
+    said: list[str] = []
+    prepare(tmp_path, log=said.append)
+    assert said == [
+        "warning: index.qmd:3: 'suppress-bibliography' in a chapter's front matter is not "
+        "supported by qmdbook; set it in _quarto.yml"
+    ]
+
+
+def test_book_wide_number_sections_false_is_reported(tmp_path):
+    write(tmp_path, "_quarto.yml", BOOK_YML + "format:\n  html:\n    number-sections: false\n")
+    write(tmp_path, "index.qmd", "# Home\n\nText.\n")
+    said: list[str] = []
+    prepare(tmp_path, log=said.append)
+    assert said == [
+        "warning: _quarto.yml:8: number-sections: false for the whole book is not supported by "
+        "qmdbook; unnumber chapters in their front matter (number-sections: false) instead"
+    ]

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.load import load_evidence
 from qmdbook.build import build
 
@@ -22,20 +19,6 @@ NEW_KEY = "addedbytest2025"
 # A change that moves a count the summary prints without moving any verdict or gap across its
 # threshold (the chapters' prose_assumes checks would then stop the build, by design).
 RECODED_KEY_FIELD = ("edi", "none", "mentioned")
-
-
-def _copy_project(target: Path) -> None:
-    """The work tree as git sees it (tracked and new files), without ignored outputs and caches."""
-    names = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=paths.ROOT, capture_output=True, check=True,
-    ).stdout.split(b"\0")  # fmt: skip
-    for name in filter(None, names):
-        src = paths.ROOT / name.decode()
-        if src.is_file():  # a file deleted in the work tree but not yet in git
-            dst = target / name.decode()
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
 
 
 def _rewrite_csv(path: Path, change) -> None:
@@ -111,9 +94,9 @@ def _add_source_and_recode(root: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def review(tmp_path_factory, git_commit_all):
+def review(tmp_path_factory, git_commit_all, project_copier):
     root = tmp_path_factory.mktemp("review") / "project"
-    _copy_project(root)
+    project_copier(root)
     _add_source_and_recode(root)
     git_commit_all(root, "2026-01-02T03:04:05+00:00")
     report = build(

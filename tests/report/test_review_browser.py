@@ -74,6 +74,12 @@ def test_findings_numbers_are_traceable_and_open_from_the_keyboard(site, watch, 
     assert button.get_attribute("aria-expanded") == "false"
     assert popover.count() == 0
     assert button.evaluate("b => b === document.activeElement"), "focus did not return"
+    # Tabbing past the end of the list also closes it and returns to the count.
+    page.keyboard.press("Enter")
+    page.locator(".slr-popover a").last.focus()
+    page.keyboard.press("Tab")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert button.evaluate("b => b === document.activeElement")
     # A row link leads to the source's row in the sources table, marked; the row's own link
     # opens the source's card with its charting.
     button.click()

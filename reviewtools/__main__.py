@@ -1,0 +1,5 @@
+import sys
+
+from reviewtools.cli import main
+
+sys.exit(main())
