@@ -463,7 +463,7 @@ def _arm_rows(ev: Evidence, arm: str, c) -> list[tuple[str, list[str], list[str]
         (
             "Screening",
             [f"Reports assessed for eligibility (n = {a.assessed})"],
-            [f"Reports excluded (n = {a.excluded_full_text}):", *ft],
+            [f"Reports excluded (n = {a.excluded_full_text})" + (":" if ft else ""), *ft],
         ),
     ]
 

@@ -73,25 +73,32 @@ def record_methods(ev: Evidence) -> pd.Series:
     )
 
 
-def _arm(ev: Evidence, record_ids: set[str], reasons: list[str]) -> ArmCounts:
-    records = ev.records[ev.records["record_id"].isin(record_ids)]
-    decisions = ev.screening[ev.screening["record_id"].isin(record_ids)]
+def _flow(records: pd.DataFrame, decisions: pd.DataFrame, reasons: list[str]) -> dict:
+    """The boxes from duplicates to included, for any set of records and their decisions."""
     title_abstract = _stage(decisions, "title_abstract")
     retrieval = _stage(decisions, "retrieval")
     full_text = _stage(decisions, "full_text")
+    return {
+        "duplicates": int((records["duplicate_of"] != "").sum()),
+        "screened": len(title_abstract),
+        "excluded_title_abstract": _count(title_abstract, "exclude"),
+        "sought": _count(title_abstract, "include"),
+        "not_retrieved": _count(retrieval, "not_retrieved"),
+        "assessed": _count(retrieval, "retrieved"),
+        "excluded_full_text": _count(full_text, "exclude"),
+        "excluded_full_text_by_reason": _by_reason(full_text, reasons),
+        "included": _count(full_text, "include"),
+    }
+
+
+def _arm(ev: Evidence, record_ids: set[str], reasons: list[str]) -> ArmCounts:
+    records = ev.records[ev.records["record_id"].isin(record_ids)]
+    decisions = ev.screening[ev.screening["record_id"].isin(record_ids)]
     methods = record_methods(ev).loc[list(records["record_id"])].value_counts()
     return ArmCounts(
         identified=len(records),
         identified_by_method={str(k): int(v) for k, v in methods.items()},
-        duplicates=int((records["duplicate_of"] != "").sum()),
-        screened=len(title_abstract),
-        excluded_title_abstract=_count(title_abstract, "exclude"),
-        sought=_count(title_abstract, "include"),
-        not_retrieved=_count(retrieval, "not_retrieved"),
-        assessed=_count(retrieval, "retrieved"),
-        excluded_full_text=_count(full_text, "exclude"),
-        excluded_full_text_by_reason=_by_reason(full_text, reasons),
-        included=_count(full_text, "include"),
+        **_flow(records, decisions, reasons),
     )
 
 
@@ -99,8 +106,6 @@ def prisma_counts(ev: Evidence) -> PrismaCounts:
     reasons = list(ev.protocol["screening"]["exclusion_reasons"])
     records, screening = ev.records, ev.screening
     title_abstract = _stage(screening, "title_abstract")
-    retrieval = _stage(screening, "retrieval")
-    full_text = _stage(screening, "full_text")
 
     by_search = records["search_id"].value_counts()
     source_of = dict(zip(ev.searches["search_id"], ev.searches["source"], strict=True))
@@ -118,18 +123,10 @@ def prisma_counts(ev: Evidence) -> PrismaCounts:
         identified_by_search={s: int(by_search.get(s, 0)) for s in ev.searches["search_id"]},
         identified_by_source={str(k): int(v) for k, v in by_source.items()},
         identified_by_method={m: int(by_method.get(m, 0)) for m in schemas.METHODS},
-        duplicates=int((records["duplicate_of"] != "").sum()),
-        screened=len(title_abstract),
-        excluded_title_abstract=_count(title_abstract, "exclude"),
         excluded_title_abstract_by_reason=_by_reason(title_abstract, reasons),
-        sought=_count(title_abstract, "include"),
-        not_retrieved=_count(retrieval, "not_retrieved"),
-        assessed=_count(retrieval, "retrieved"),
-        excluded_full_text=_count(full_text, "exclude"),
-        excluded_full_text_by_reason=_by_reason(full_text, reasons),
-        included=_count(full_text, "include"),
         included_by_literature_type={str(k): int(v) for k, v in dict(literature).items()},
         arms=arms,
+        **_flow(records, screening, reasons),
     )
     check_identities(counts, charted=len(ev.charting))
     return counts

@@ -190,33 +190,39 @@ RECORDS = pa.DataFrameSchema(
     name="records",
 )
 
-SCREENING = pa.DataFrameSchema(
-    {
-        "record_id": _text(checks=_id(RECORD_ID, "record")),
-        "stage": _text(
-            checks=_check(
-                "stage",
-                lambda s: s.isin(STAGES),
-                lambda v: f"{v!r} is not a stage ({', '.join(STAGES)})",
-            )
-        ),
-        "decision": _text(
-            checks=_check(
-                "decision",
-                lambda s: s.isin(DECISIONS),
-                lambda v: f"{v!r} is not a screening decision ({', '.join(DECISIONS)})",
-            )
-        ),
-        "reason": _text(),
-        "date": _text(checks=ISO_DATE),
-        "reviewer": _text(checks=NOT_EMPTY),
-        "note": _text(),
-    },
-    strict=True,
-    ordered=True,
-    unique=["record_id", "stage"],
-    name="screening",
-)
+def _decisions_schema(name: str, stages: tuple[str, ...], decisions: tuple[str, ...]):
+    """One decision per record and stage, by a named reviewer: the first reviewer's log and the
+    blinded second reviewer's share this shape, with their own stages and decisions."""
+    return pa.DataFrameSchema(
+        {
+            "record_id": _text(checks=_id(RECORD_ID, "record")),
+            "stage": _text(
+                checks=_check(
+                    f"{name}_stage",
+                    lambda s: s.isin(stages),
+                    lambda v: f"{v!r} is not a stage ({', '.join(stages)})",
+                )
+            ),
+            "decision": _text(
+                checks=_check(
+                    f"{name}_decision",
+                    lambda s: s.isin(decisions),
+                    lambda v: f"{v!r} is not a screening decision ({', '.join(decisions)})",
+                )
+            ),
+            "reason": _text(),
+            "date": _text(checks=ISO_DATE),
+            "reviewer": _text(checks=NOT_EMPTY),
+            "note": _text(),
+        },
+        strict=True,
+        ordered=True,
+        unique=["record_id", "stage"],
+        name=name,
+    )
+
+
+SCREENING = _decisions_schema("screening", STAGES, DECISIONS)
 
 REVISIONS = pa.DataFrameSchema(
     {
@@ -376,32 +382,8 @@ def _dedupe_problems(problems: list[Problem]) -> list[Problem]:
 # The blinded second reviewer's decisions (title/abstract and full text), charting of the key
 # fields, and how each disagreement was resolved.
 SECOND_SCREENING_COLUMNS = ["record_id", "stage", "decision", "reason", "date", "reviewer", "note"]
-SECOND_SCREENING = pa.DataFrameSchema(
-    {
-        "record_id": _text(checks=_id(RECORD_ID, "record")),
-        "stage": _text(
-            checks=_check(
-                "second_stage",
-                lambda s: s.isin(("title_abstract", "full_text")),
-                lambda v: f"{v!r} is not a screening stage (title_abstract, full_text)",
-            )
-        ),
-        "decision": _text(
-            checks=_check(
-                "second_decision",
-                lambda s: s.isin(("include", "exclude")),
-                lambda v: f"{v!r} is not a decision (include, exclude)",
-            )
-        ),
-        "reason": _text(),
-        "date": _text(checks=ISO_DATE),
-        "reviewer": _text(checks=NOT_EMPTY),
-        "note": _text(),
-    },
-    strict=True,
-    ordered=True,
-    unique=["record_id", "stage"],
-    name="second_screening",
+SECOND_SCREENING = _decisions_schema(
+    "second_screening", ("title_abstract", "full_text"), ("include", "exclude")
 )
 
 # Charting fields the second reviewer codes independently (issue: the key fields).

@@ -12,7 +12,9 @@ from pathlib import Path
 from .assemble import ChapterSource
 from .qmd import Diagnostic, Prose
 
-_ID = re.compile(r"\{[^}\n]*?#([A-Za-z][\w:.-]*)")
+# An attribute block's id: `{#id ...}` or `{.class #id}`; `{{< embed file#id >}}` names a target
+# (the brace is followed by another brace or a '<'), it defines none.
+_ID = re.compile(r"(?<!\{)\{(?![{<])[^}\n]*?#([A-Za-z][\w:.-]*)")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 
 
