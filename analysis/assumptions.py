@@ -8,7 +8,7 @@ re-read, instead of publishing an argument its own numbers contradict.
 
 from __future__ import annotations
 
-from analysis.gaps import is_gap
+from analysis.gaps import KINDS, gap_verdict, is_gap
 from analysis.load import Evidence
 from analysis.summary_findings import verdict
 
@@ -23,9 +23,13 @@ def prose_assumes(
     ev: Evidence,
     *,
     verdicts: dict[str, str] | None = None,
-    gaps: dict[str, bool] | None = None,
+    gaps: dict[str, bool | str] | None = None,
 ) -> str:
-    """Raise ProseOutOfDate listing every assumption the data now break; return '' otherwise."""
+    """Raise ProseOutOfDate listing every assumption the data now break; return '' otherwise.
+
+    A gap's expected value is its kind under the one gap rule ('absolute gap', 'evidence gap',
+    'not a gap'), or, as before, True/False for whether it is an absolute gap.
+    """
     broken = []
     for finding, expected in (verdicts or {}).items():
         actual = verdict(ev, finding)
@@ -35,6 +39,15 @@ def prose_assumes(
                 f"{actual!r}"
             )
     for gap, expected in (gaps or {}).items():
+        if isinstance(expected, str):
+            if expected not in KINDS:
+                raise ValueError(f"gap {gap!r}: {expected!r} is not one of {KINDS}")
+            kind = gap_verdict(ev, gap).kind
+            if kind != expected:
+                broken.append(
+                    f"gap {gap!r}: the prose argues from {expected!r}, the data now give {kind!r}"
+                )
+            continue
         actual = is_gap(ev, gap)
         if actual != expected:
             said = "a gap" if expected else "not a gap"

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 # Modules under private names: `summary_findings` is also a function re-exported below.
 from analysis import agreement as _agreement
+from analysis import appraisal as _appraisal
 from analysis import assumptions as _assumptions
+from analysis import discussion as _discussion
 from analysis import figures as _figures
+from analysis import framework as _framework
 from analysis import gaps as _gaps
 from analysis import provenance as _provenance
 from analysis import recommendations as _recommendations
@@ -20,9 +23,12 @@ from analysis import stats as _stats
 from analysis import summary_findings as _summary_findings
 from analysis import tables as _tables
 from analysis.agreement import *  # noqa: F403
+from analysis.appraisal import *  # noqa: F403
 from analysis.assumptions import *  # noqa: F403
+from analysis.discussion import *  # noqa: F403
 from analysis.benchmarks import benchmark_hits, load_benchmarks
 from analysis.figures import *  # noqa: F403
+from analysis.framework import *  # noqa: F403
 from analysis.gaps import *  # noqa: F403
 from analysis.provenance import *  # noqa: F403
 from analysis.recommendations import *  # noqa: F403
@@ -42,9 +48,12 @@ __all__ = [
     *_summary_findings.__all__,
     *_recommendations.__all__,
     *_figures.__all__,
+    *_framework.__all__,
     *_provenance.__all__,
     *_assumptions.__all__,
+    *_discussion.__all__,
     *_agreement.__all__,
+    *_appraisal.__all__,
     *_site_data.__all__,
     *_releases.__all__,
     *_screening_log.__all__,

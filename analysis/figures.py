@@ -34,7 +34,6 @@ from analysis.palette import (
 )
 from analysis.prisma import ARMS, prisma_counts
 from analysis.stats import (
-    UNDATED,
     coded_field,
     cooccurrence,
     counts,
@@ -52,6 +51,7 @@ __all__ = [
     "fig_cooccurrence",
     "fig_gap_map",
     "fig_coverage",
+    "fig_framework",
 ]
 
 SOURCES = "Included sources"
@@ -73,34 +73,33 @@ def _literature_names(ev: Evidence) -> dict[str, str]:
 @figure_with_data
 @styled
 def fig_sources_by_year(ev: Evidence) -> Figure:
-    """Stacked bars per year by literature type; every year in the range, undated at the end."""
+    """Stacked bars per year by literature type, every year in the range; the undated sources are
+    stated beside the chart, not drawn as a bar, since 'no year' is not a year."""
     years = source_years(ev)
     dated = years.dropna().astype(int)
     span = list(range(dated.min(), dated.max() + 1)) if len(dated) else []
-    ticks = [str(y) for y in span] + [UNDATED]
-    positions = np.append(np.arange(len(span)), len(span) + 0.6)  # a gap sets n.d. apart
+    positions = np.arange(len(span))
     literature = ev.charting.set_index("source_id")["literature_type"]
 
     fig = Figure(figsize=(WIDTH, 2.8), layout="constrained")
     ax = fig.add_subplot()
-    bottom = np.zeros(len(ticks))
+    bottom = np.zeros(len(span))
     data = []
     for value, name in _literature_names(ev).items():
         keys = literature[literature == value].index
         of_type = years[keys]
-        heights = np.array(
-            [int((of_type == y).sum()) for y in span] + [int(of_type.isna().sum())], dtype=float
-        )
+        heights = np.array([int((of_type == y).sum()) for y in span], dtype=float)
         ax.bar(positions, heights, 0.75, bottom=bottom, color=LITERATURE[value], label=name)
         bottom += heights
-        data += [(t, value, name, int(h)) for t, h in zip(ticks, heights, strict=True)]
+        data += [(str(y), value, name, int(h)) for y, h in zip(span, heights, strict=True)]
     for x, total in zip(positions, bottom, strict=True):
         if total:
             ax.text(x, total + 0.2, f"{int(total)}", ha="center", va="bottom", fontsize=SMALL)
-    ax.set_xticks(positions, ticks, rotation=45 if len(ticks) > 14 else 0)
-    ax.set_xlabel("Year of publication (n.d. = no verified year)")
+    ax.set_xticks(positions, [str(y) for y in span], rotation=45 if len(span) > 14 else 0)
+    undated = int(years.isna().sum())
+    ax.set_xlabel(f"Year of publication ({undated} sources with no verified year are not shown)")
     ax.set_ylabel(SOURCES)
-    ax.set_ylim(0, max(bottom.max(), 1) * 1.15)
+    ax.set_ylim(0, max(bottom.max() if len(bottom) else 0, 1) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper left")
     return plots(fig, pd.DataFrame(data, columns=["year", "literature_type", "label", "n"]))
@@ -563,3 +562,94 @@ def fig_prisma_flow(ev: Evidence, previous: dict | None = None) -> Figure:
         for line in lines
     ]
     return plots(fig, pd.DataFrame(data, columns=["phase", "box", "text"]))
+
+
+# Conceptual framework --------------------------------------------------------------------------
+
+CHARS_PER_INCH = 15  # of 8 pt text, leaving room for the count at the right
+_RESEARCH_BAR = "#0072B2"
+_OTHER_BAR = "#A6CEE3"
+
+
+def _framework_column(ax, x, top, width, heading, rows, peak) -> float:
+    """A framed column of elements, each a label, its count and a bar (research part dark)."""
+    y = top - _PAD
+    ax.text(x + 0.08, y, heading, ha="left", va="top", fontsize=FONT_HEADING, weight="bold")
+    y -= _LINE * 1.6
+    wrap = _frame_wrap(width)
+    for row in rows.itertuples():
+        lines = textwrap.wrap(row.label, wrap)
+        ax.text(x + 0.08, y, "\n".join(lines), ha="left", va="top", fontsize=SMALL,
+                linespacing=1.2)  # fmt: skip
+        ax.text(x + width - 0.08, y, f"{row.sources}", ha="right", va="top", fontsize=SMALL)
+        y -= _LINE * 1.0 * len(lines) + 0.05
+        span = (width - 0.16) * row.sources / peak
+        research = (width - 0.16) * row.research / peak
+        ax.add_patch(Rectangle((x + 0.08, y - 0.05), research, 0.05, color=_RESEARCH_BAR, lw=0))
+        ax.add_patch(
+            Rectangle((x + 0.08 + research, y - 0.05), span - research, 0.05, color=_OTHER_BAR,
+                      lw=0)  # fmt: skip
+        )
+        y -= 0.05 + _LINE * 0.6
+    bottom = y - _PAD * 0.5
+    ax.add_patch(
+        FancyBboxPatch((x, bottom), width, top - bottom, boxstyle="round,pad=0,rounding_size=0.06",
+                       facecolor="none", edgecolor="#333333", linewidth=0.8)  # fmt: skip
+    )
+    return bottom
+
+
+FONT_HEADING = 8.5
+
+
+def _frame_wrap(width: float) -> int:
+    return int((width - 0.35) * CHARS_PER_INCH)
+
+
+def _rows_height(rows, width: float) -> float:
+    lines = sum(len(textwrap.wrap(r, _frame_wrap(width))) for r in rows["label"])
+    return _PAD * 1.5 + _LINE * 1.6 + lines * _LINE * 1.0 + len(rows) * (0.11 + _LINE * 0.6)
+
+
+@figure_with_data
+@styled
+def fig_framework(ev: Evidence) -> Figure:
+    """The framework: development -> what systems leadership involves -> outcomes claimed, with
+    the conditions that enable or block it below; each element with its sources (bar: research
+    dark, other sources light)."""
+    from analysis.framework import FRAMEWORK, framework
+
+    f = framework(ev)
+    peak = max(int(f["sources"].max()), 1) if len(f) else 1
+    part = {c: f[f["component"] == c] for c in FRAMEWORK}
+    gap = 0.32
+    col = (WIDTH - 2 * gap) / 3
+
+    half = (WIDTH - gap) / 2
+    top_height = max(_rows_height(part[c], col) for c in ("development", "dimensions", "outcomes"))
+    low_height = max(_rows_height(part[c], half) for c in ("enablers", "barriers"))
+    height = top_height + low_height + 0.75
+    fig = Figure(figsize=(WIDTH, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, WIDTH)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    top = height - 0.02
+    xs = [0.0, col + gap, 2 * (col + gap)]
+    for x, component in zip(xs, ("development", "dimensions", "outcomes"), strict=True):
+        _framework_column(ax, x, top, col, FRAMEWORK[component][0], part[component], peak)
+    mid = top - 0.35
+    for a, b in ((xs[0] + col, xs[1]), (xs[1] + col, xs[2])):
+        _arrow(ax, (a + 0.03, mid), (b - 0.03, mid))
+    low_top = top - top_height - 0.35
+    for x, component in zip((0.0, half + gap), ("enablers", "barriers"), strict=True):
+        _framework_column(ax, x, low_top, half, FRAMEWORK[component][0], part[component], peak)
+    # The conditions bear on the leadership itself.
+    _arrow(ax, (WIDTH / 2, low_top + 0.02), (WIDTH / 2, top - top_height + 0.05))
+    ax.text(WIDTH / 2 + 0.06, low_top + 0.16, "conditions", fontsize=SMALL, style="italic",
+            va="center")  # fmt: skip
+    ax.add_patch(Rectangle((0.08, 0.12), 0.25, 0.07, color=_RESEARCH_BAR, lw=0))
+    ax.add_patch(Rectangle((0.33, 0.12), 0.25, 0.07, color=_OTHER_BAR, lw=0))
+    ax.text(0.66, 0.155, "Bar: sources behind the element (dark: research; light: other sources). "
+            "Number: sources.", fontsize=SMALL, va="center")  # fmt: skip
+    return plots(fig, f.drop(columns="keys"))

@@ -16,12 +16,14 @@ so the judgement can be read and argued with.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
+from analysis.counted import Count
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
 from analysis.stats import (
@@ -49,9 +51,16 @@ __all__ = [
     "gap_verdict",
     "research_sources",
     "gaps_of_kind",
+    "ics_sources",
+    "n_ics",
+    "gap_kind",
+    "research_to_close",
+    "searches_aimed",
+    "verdicts_sentence",
 ]
 
 ABSOLUTE, EVIDENCE, NOT_A_GAP = "absolute gap", "evidence gap", "not a gap"
+KINDS = (ABSOLUTE, EVIDENCE, NOT_A_GAP)
 
 GAP_KEYS = ("label", "question", "description", "measure", "threshold_note")
 
@@ -213,6 +222,21 @@ class GapVerdict:
     change: str  # what that change would do, in words
 
     @property
+    def n(self) -> Count:
+        """The sources addressing the area, as a count that knows which they are."""
+        return Count(self.sources)
+
+    @property
+    def n_research(self) -> Count:
+        """The research among them, likewise."""
+        return Count(self.research)
+
+    @property
+    def kind_phrase(self) -> str:
+        """'an absolute gap', 'an evidence gap' or 'not a gap', to follow 'is'."""
+        return self.kind if self.kind == NOT_A_GAP else f"an {self.kind}"
+
+    @property
     def sentence(self) -> str:
         """'absolute gap (3 more sources would close it)', for prose and tables."""
         return f"{self.kind} ({self.to_change} {self.change})"
@@ -259,6 +283,25 @@ def gap_verdict(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> GapVerdic
     )
 
 
+def research_to_close(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> int:
+    """Research sources on the area that, added, would make it 'not a gap' (0 if it is not one).
+
+    Each added source is both on the area and research, so it moves both tests of the rule.
+    """
+    content = load_gaps(ev, path)
+    v = gap_verdict(ev, gap_id, path)
+    if v.kind == NOT_A_GAP:
+        return 0
+    bar, research_bar = content["threshold"]["gap_below"], content["threshold"]["research_below"]
+    n, r, total = len(v.sources), len(v.research), v.total
+    k = 1
+    while not (
+        n + k >= _at_least(bar, total) and r + k >= _at_least(research_bar, n + k)
+    ):
+        k += 1
+    return k
+
+
 def gaps_of_kind(ev: Evidence, *kinds: str, path: Path = paths.GAPS) -> list[str]:
     """Labels (for a sentence) of the areas with a verdict of any of `kinds`, in file order."""
     content = load_gaps(ev, path)
@@ -269,8 +312,73 @@ def gaps_of_kind(ev: Evidence, *kinds: str, path: Path = paths.GAPS) -> list[str
     ]
 
 
+def searches_aimed(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> int:
+    """Searches whose query names the area (any of its search_terms, as whole words)."""
+    _, spec = _gap(ev, gap_id, path)
+    terms = spec.get("search_terms") or []
+    if not terms:
+        return 0
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\b", re.IGNORECASE)
+    return int(ev.searches["query"].map(lambda q: bool(pattern.search(str(q)))).sum())
+
+
+def _share(n: int, total: int) -> str:
+    """'12 (7%)': a count and its share, for a narrow column whose header names the total."""
+    return f"{n} ({n / total:.0%})" if total else "0"
+
+
+def gap_kind(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> str:
+    """The verdict alone: 'absolute gap', 'evidence gap' or 'not a gap'."""
+    return gap_verdict(ev, gap_id, path).kind
+
+
+# Evidence on integrated care systems is measured one way throughout the review: the sources for
+# which ICSs, ICBs or their forerunners are a main subject (the measure of the 'icb' gap). The
+# system levels a source describes are a different question (where leadership is described) and
+# appear only as the columns of the gap map and the level chart, never as a count of ICS evidence.
+ICS_GAP = "icb"
+
+
+def ics_sources(ev: Evidence, path: Path = paths.GAPS, **where) -> list[str]:
+    """ICS evidence (the one measure), optionally narrowed by field=value conditions."""
+    keys = gap_sources(ev, ICS_GAP, path)
+    if where:
+        narrowed = set(sources_where(ev, **where))
+        keys = [k for k in keys if k in narrowed]
+    return keys
+
+
+def n_ics(ev: Evidence, path: Path = paths.GAPS, **where) -> Count:
+    """How many sources are ICS evidence (see ics_sources); a Count, so it knows which."""
+    return Count(ics_sources(ev, path, **where))
+
+
+def verdicts_sentence(ev: Evidence, path: Path = paths.GAPS) -> str:
+    """Every area under its verdict, as one sentence: 'Seven areas are absolute gaps (...)'."""
+    words = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven",
+             8: "Eight"}  # fmt: skip
+    parts = []
+    for kind, one, many in (
+        (ABSOLUTE, "is an absolute gap", "are absolute gaps"),
+        (EVIDENCE, "is an evidence gap", "are evidence gaps"),
+        (NOT_A_GAP, "is not a gap", "are not gaps"),
+    ):
+        labels = gaps_of_kind(ev, kind, path=path)
+        if labels:
+            n = len(labels)
+            noun = "area" if n == 1 else "areas"
+            number = str(words.get(n, n))
+            number = number if not parts else number.lower()
+            parts.append(f"{number} {noun} {one if n == 1 else many} ({'; '.join(labels)})")
+    if not parts:
+        return "No areas are defined."
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] + "."
+
+
 def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
-    """Gap | Sources addressing it | Research among them | Verdict and sensitivity | Note."""
+    """Gap | Sources | Research among them | Verdict and sensitivity | Confidence | Searches."""
+    from analysis.appraisal import confidence  # appraisal reads gaps: import when used
+
     content = load_gaps(ev, path)
     rows = []
     for gap_id, spec in content["gaps"].items():
@@ -283,7 +391,8 @@ def gap_table(ev: Evidence, path: Path = paths.GAPS) -> pd.DataFrame:
                     n_of(len(v.research), len(v.sources)) if v.sources else "none"
                 ),
                 "Verdict": v.sentence[:1].upper() + v.sentence[1:],
-                "What counts": " ".join(str(spec["threshold_note"]).split()),
+                "Confidence in those sources": confidence(ev, v.sources).brief.capitalize(),
+                "Searches aimed at it": _share(searches_aimed(ev, gap_id, path), len(ev.searches)),
             }
         )
     return pd.DataFrame(rows)

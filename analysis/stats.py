@@ -36,6 +36,7 @@ __all__ = [
     "sources_where",
     "ANY",
     "PRIMARY_DESIGNS",
+    "REVIEW_DESIGNS",
     "top_value",
     "cite",
     "MarkdownText",
@@ -49,6 +50,8 @@ __all__ = [
     "sorted_sources",
     "n_countries_outside_uk",
     "top_values",
+    "top_short_labels",
+    "and_list",
     "cooccurrence",
     "definition_agreement",
     "n_explicit",
@@ -60,6 +63,8 @@ UNDATED = "n.d."
 ANY = ...
 # Study designs that report primary research; the rest review, argue or guide.
 PRIMARY_DESIGNS = ("qualitative", "quantitative", "mixed_methods", "case_study", "evaluation")
+# Designs that review a literature: the earlier reviews the discussion sets this review against.
+REVIEW_DESIGNS = ("systematic_review", "scoping_or_rapid_review", "realist_review", "narrative_review")
 # Country values that are the United Kingdom or one of its nations; every other named country is
 # "outside the UK". 'international' (several countries or none) names no country.
 UK_COUNTRIES = ("england", "uk", "scotland", "wales", "northern_ireland")
@@ -317,6 +322,19 @@ def top_values(ev: Evidence, field: str, k: int = 3) -> list[tuple[str, Count]]:
     c = counts(ev, field)
     c = c[c > 0].sort_values(ascending=False, kind="stable")
     return [(label(field, v, ev.codebook), n_with(ev, field, v)) for v in c.head(k).index]
+
+
+def top_short_labels(ev: Evidence, field: str, k: int = 3) -> list[str]:
+    """The k most frequent values by their short labels, lower case, for a list in a sentence."""
+    c = counts(ev, field)
+    c = c[c > 0].sort_values(ascending=False, kind="stable")
+    return [short_label(field, v, ev.codebook).lower() for v in c.index[:k]]
+
+
+def and_list(items) -> str:
+    """'a, b and c' (UK style, no serial comma)."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def top_value(ev: Evidence, field: str, rank: int = 1) -> tuple[str, Count]:

@@ -33,6 +33,7 @@ __all__ = [
     "md_table",
     "md_escape",
     "tbl_included_sources",
+    "included_sources_list",
     "tbl_characteristics",
     "tbl_definitions",
     "tbl_exclusions",
@@ -121,6 +122,24 @@ def tbl_included_sources(ev: Evidence) -> pd.DataFrame:
     for field, name in zip(COVERAGE_FIELDS, ("EDI", "Technology", "ICS/ICB"), strict=True):
         rows[name] = ["–" if v == "none" else v for v in c[field]]
     return pd.DataFrame(rows)
+
+
+def included_sources_list(ev: Evidence) -> Markdown:
+    """The table of included sources as a list, for print: one short paragraph per source, so a
+    page of A4 holds it without narrow columns (same fields and order as tbl_included_sources)."""
+    table = tbl_included_sources(ev)
+    items = []
+    for row in table.to_dict("records"):
+        key = row["Source"].split("[@", 1)[1].rstrip("]")  # drop the web-only anchor span
+        coverage = "; ".join(
+            f"{name} {row[name] if row[name] != '–' else 'not addressed'}"
+            for name in ("EDI", "Technology", "ICS/ICB")
+        )
+        items.append(
+            f"- @{key}. {row['Type']}; {row['Design'].lower()}; "
+            f"{row['Country']}; {row['System level'].lower()}. {coverage}."
+        )
+    return Markdown("\n".join(items))
 
 
 def tbl_characteristics(ev: Evidence) -> pd.DataFrame:

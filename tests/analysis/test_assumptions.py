@@ -30,3 +30,17 @@ def test_broken_assumptions_are_all_named(ev):
 def test_an_unknown_finding_is_a_typo_not_a_pass(ev):
     with pytest.raises(ValueError):
         prose_assumes(ev.load(), verdicts={"edi_absnet": "supported"})
+
+
+def test_a_gap_can_be_assumed_by_its_kind(ev):
+    from analysis.gaps import gap_verdict
+
+    e = ev.load()
+    kind = gap_verdict(e, "edi").kind
+    assert prose_assumes(e, gaps={"edi": kind}) == ""
+    other = "not a gap" if kind != "not a gap" else "absolute gap"
+    with pytest.raises(ProseOutOfDate) as caught:
+        prose_assumes(e, gaps={"edi": other})
+    assert f"argues from {other!r}, the data now give {kind!r}" in str(caught.value)
+    with pytest.raises(ValueError):
+        prose_assumes(e, gaps={"edi": "a gap"})

@@ -44,18 +44,36 @@ def test_sources_by_year_bars(ev):
     fig = figures.fig_sources_by_year(ev.load())
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert labels == ["2019", "2020", "2021", "n.d."]
+    assert labels == ["2019", "2020", "2021"]  # no year is not a year: no n.d. bar
     bars = _bars(ax)
-    assert len(bars) == 2 * 4  # peer-reviewed and grey, per year and n.d.
+    assert len(bars) == 2 * 3  # peer-reviewed and grey, per year
     assert sum(b.get_height() for b in bars) == 2
+    assert "0 sources with no verified year" in ax.get_xlabel()
 
 
-def test_sources_by_year_follows_the_data(ev):
+def test_sources_by_year_states_the_undated_apart(ev):
     add_source(ev, year="")
     fig = figures.fig_sources_by_year(ev.load())
-    bars = _bars(fig.axes[0])
-    assert len(bars) == 2 * 4
-    assert bars[3].get_height() == 1  # the new undated peer-reviewed source, in the n.d. bar
+    ax = fig.axes[0]
+    assert sum(b.get_height() for b in _bars(ax)) == 2  # the undated source is not drawn
+    assert "1 sources with no verified year are not shown" in ax.get_xlabel()
+
+
+def test_every_framework_element_is_backed_by_a_source(ev):
+    from analysis.framework import FRAMEWORK, framework
+
+    e = ev.load()
+    f = framework(e)
+    assert len(f) and (f["sources"] >= 1).all()
+    assert all(len(keys) == n for keys, n in zip(f["keys"], f["sources"], strict=True))
+    assert set(f["component"]) <= set(FRAMEWORK)
+    # A value no source holds is not an element; one a new source holds becomes one.
+    add_source(ev, enablers="time_and_space")
+    grown = framework(ev.load())
+    assert "time_and_space" in set(grown["value"]) and "time_and_space" not in set(f["value"])
+    fig = figures.fig_framework(ev.load())
+    drawn = {t.get_text().replace("\n", " ") for t in fig.axes[0].texts}
+    assert all(any(label in d for d in drawn) for label in grown["label"])
 
 
 def test_panel_bars_follow_the_codebook(ev):

@@ -25,7 +25,8 @@ from analysis.summary_findings import finding_count, rule, summary_findings, ver
 def test_gap_table_hand_counts(ev, analysis_files):  # noqa: F811
     table = gap_table(ev.load(), analysis_files / "gaps.yml")
     assert list(table.columns) == [
-        "Gap", "Sources addressing it", "Research among them", "Verdict", "What counts",
+        "Gap", "Sources addressing it", "Research among them", "Verdict",
+        "Confidence in those sources", "Searches aimed at it",
     ]  # fmt: skip
     assert len(table) == 8
     definition = table.iloc[0]
@@ -209,3 +210,74 @@ def test_real_files_load_against_the_fixture_codebook(ev):
         "no_agreed_definition", "attributes_unclear", "edi_absent", "technology_advances",
         "icb_needs", "development_needs",
     }  # fmt: skip
+
+
+CLAIMS_AS_STATED = {
+    "findings": {
+        "agreed": {
+            "finding": "Fictional: there is no agreed definition.",
+            "measure_text": "Defining sources sharing the two commonest themes",
+            "measure": {"field": "definition_themes", "core": 2},
+            "claim": "no_agreement",
+            "supported": 0.50,
+            "partly": 0.75,
+            "rationale": "Fictional.",
+        },
+        "edi_work": {
+            "finding": "Fictional: EDI needs further work.",
+            "measure_text": "Is EDI a gap?",
+            "claim": "further_work",
+            "gap": "edi",
+            "rationale": "Fictional.",
+        },
+        "definition_work": {
+            "finding": "Fictional: definitions need further work.",
+            "measure_text": "Is the definition a gap?",
+            "claim": "further_work",
+            "gap": "definition",
+            "rationale": "Fictional.",
+        },
+    }
+}
+
+
+@pytest.fixture
+def claims(tmp_path):
+    path = tmp_path / "summary_findings.yml"
+    path.write_text(yaml.safe_dump(CLAIMS_AS_STATED, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_agreement_is_measured_among_the_definitions_not_all_sources(ev, claims):
+    from analysis.summary_findings import definition_core, finding_test
+
+    e = ev.load()
+    # Only fixture A defines the concept; its two themes are the core, so 1 of 1 shares it.
+    assert definition_core(e, 2) == (["beyond_boundaries", "shared_purpose"], ["fixturea2021"])
+    test = finding_test(e, "agreed", claims)
+    assert (test.count, test.total, test.verdict) == (1, 1, "not supported")
+    assert test.sensitivity == "1 fewer source would make it supported"
+
+
+def test_a_call_for_further_work_is_tested_by_the_gap_rule_not_as_scarcity(ev, claims):
+    from analysis.summary_findings import finding_test
+
+    e = ev.load()
+    assert gap_verdict(e, "edi").kind == "absolute gap"  # real gaps file: 0 of 2 centre EDI
+    edi = finding_test(e, "edi_work", claims)
+    assert edi.verdict == "supported"
+    assert edi.sensitivity.startswith("1 more research source on the area would make it not a gap")
+    # One peer-reviewed qualitative source of two defines explicitly: addressed and researched.
+    assert gap_verdict(e, "definition").kind == "not a gap"
+    definition = finding_test(e, "definition_work", claims)
+    assert definition.verdict == "not supported"
+    assert definition.sensitivity.startswith("1 fewer source on the area would make it a gap")
+
+
+def test_further_work_names_a_gap_that_exists(ev, claims):
+    content = yaml.safe_load(claims.read_text(encoding="utf-8"))
+    content["findings"]["edi_work"]["gap"] = "edu"
+    claims.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    with pytest.raises(EvidenceError) as caught:
+        summary_findings(ev.load(), claims)
+    assert "findings.edi_work.gap: 'edu' is not a gap" in str(caught.value)

@@ -127,9 +127,10 @@ def test_summary_and_recommendation_tables(ev, analysis_files):  # noqa: F811
     e = ev.load()
     summary = tbl_summary_tests(e, analysis_files / "summary_findings.yml")
     assert list(summary.columns) == [
-        "Public summary finding", "Measure in this review", "Count", "Verdict",
+        "Public summary finding", "How it is tested", "Count", "Verdict", "What would change it",
     ]  # fmt: skip
     assert len(summary) == 6
+    assert all(" would make it " in s for s in summary["What would change it"])
     recs = tbl_recommendations(
         e, path=analysis_files / "recommendations.csv", gaps_path=analysis_files / "gaps.yml"
     )

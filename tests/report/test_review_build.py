@@ -110,3 +110,23 @@ def test_the_pdf_prints_counts_as_plain_text_without_the_sites_instruments(revie
     for site_only in ("slr-count", "data-keys", "Data for this figure", "Filter the sources",
                       "Charting of each source", "{=html}"):  # fmt: skip
         assert site_only not in text
+
+
+def test_the_discussion_cites_earlier_reviews(review):
+    from analysis.stats import REVIEW_DESIGNS, sources_where
+
+    site, ev, _ = review
+    page = (site / "sec-discussion.html").read_text(encoding="utf-8")
+    reviews = sources_where(ev, study_design=REVIEW_DESIGNS)
+    cited = [k for k in reviews if f"#ref-{k}" in page]
+    assert cited, "the discussion cites none of the earlier reviews in the evidence base"
+    assert "Set against earlier reviews" in page
+
+
+def test_the_pdf_never_hyphenates_a_capitalised_word(review):
+    from pypdf import PdfReader
+
+    site, _, _ = review
+    text = "\n".join(p.extract_text() for p in PdfReader(next(site.glob("*.pdf"))).pages)
+    split = re.findall(r"\b[A-Z][a-z]+-\n[a-z]+", text)
+    assert not split, f"proper nouns broken across lines: {split[:10]}"

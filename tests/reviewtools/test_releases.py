@@ -84,7 +84,9 @@ def test_whats_new_lists_the_changes_since_the_newest_differing_release(ev, now,
     assert f"**Searches added (1):** {made['search']} (" in text
     assert f"(was {made['was']}, now " in text
     assert f"{made['rec_new']} (new); {made['rec_changed']} (changed)" in text
-    assert f"| 1 of {now['counts']['included']} |" in text  # the changed finding's old count
+    # The changed finding's old count, of its own base (a claim about agreement among
+    # definitions is counted among the defining sources, not all included ones).
+    assert f"| 1 of {now['findings'][made['finding']]['total']} |" in text
     line = str(whats_new_line(ev, folder))
     assert line.startswith("Since version 0.0.1 (2026-01-01): 1 source added and 1 removed;")
     assert line.endswith("(listed under What's new).")
