@@ -33,6 +33,7 @@ from reviewtools.release import ReleaseRefused, release
 from reviewtools.screen import Screener, make_server
 
 SEARCH = "S901"
+BASELINE = "0.1.1"  # released from the copy before the cycle starts
 RELEVANT = "Systems leadership in integrated care systems: a realist evaluation of shared purpose"
 EXPORT = f"""TY  - JOUR
 TI  - Hospital car parking charges and visitor satisfaction
@@ -156,6 +157,13 @@ def cycle(tmp_path_factory, git_commit_all, project_copier):
     project_copier(root)
     git_commit_all(root, "2026-01-02T03:04:05+00:00")
     data, bib = root / "data", root / "references" / "references.bib"
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+            mp.setenv(var, "Test")
+        for var in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+            mp.setenv(var, "t@t")
+        # The copy as it stands is the previous release: the cycle's changes are measured from it.
+        release(BASELINE, root)
     before = load_evidence(data, bib)
     out = {"root": root, "before": before}
     export = root.parent / "export.ris"
@@ -194,7 +202,7 @@ def cycle(tmp_path_factory, git_commit_all, project_copier):
         out["refused_again"] = str(again.value)
     out["key"] = key
     out["after"] = load_evidence(data, bib)
-    out["diff"] = changes_text(diff("0.1.0", root))
+    out["diff"] = changes_text(diff(BASELINE, root))
     build(root, formats=["html"], strict=True, engine="builtin", log=lambda _m: None)
     return out
 
@@ -216,13 +224,14 @@ def test_screening_showed_the_likely_include_first_and_recorded_the_reviewer(cyc
     assert seen["full_text"]["title"] == RELEVANT
     with (cycle["root"] / "data" / "screening.csv").open(encoding="utf-8", newline="") as f:
         mine = [r for r in csv.DictReader(f) if r["record_id"] in cycle["import"].new]
-    assert len(mine) == 4 and {r["reviewer"] for r in mine} == {"AB"}
+    # three title/abstract decisions, then the include's retrieval and full-text decisions
+    assert len(mine) == 5 and {r["reviewer"] for r in mine} == {"AB"}
 
 
 def test_release_refuses_failing_validation_and_a_dirty_tree(cycle):
     assert "validation fails" in cycle["refused_invalid"]
     assert "data/charting.csv:" in cycle["refused_invalid"]  # the stub's fields to fill
-    assert cycle["tags_after_refusal"] == ""
+    assert cycle["tags_after_refusal"].split() == [f"v{BASELINE}"]  # no new tag
     assert "uncommitted changes (data/charting.csv)" in cycle["refused_dirty"]
     assert "0.2.0 is not newer than release 0.2.0" in cycle["refused_again"]
 
@@ -237,14 +246,14 @@ def test_release_records_the_snapshot_sets_the_version_and_tags(cycle):
     assert tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"] == "0.2.0"
     assert yaml.safe_load((root / "_quarto.yml").read_text())["version"] == "0.2.0"
     tags = subprocess.run(["git", "tag"], cwd=root, capture_output=True, text=True).stdout
-    assert tags.split() == ["v0.2.0"]
+    assert tags.split() == [f"v{BASELINE}", "v0.2.0"]
     status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True)
     assert status.stdout == b""
 
 
 def test_diff_prints_what_changed_since_the_previous_release(cycle):
     text, n = cycle["diff"], len(cycle["after"].charting)
-    assert text.startswith("Changes since 0.1.0")
+    assert text.startswith(f"Changes since {BASELINE}")
     assert f"  + {cycle['key']}  {RELEVANT}" in text
     assert f"  + {SEARCH}  2026-12-01  systems leadership integrated care" in text
     assert f"  included: {n - 1} -> {n}" in text
@@ -253,13 +262,13 @@ def test_diff_prints_what_changed_since_the_previous_release(cycle):
 def test_whats_new_and_the_summary_line_follow_the_release(cycle):
     site, n = cycle["root"] / "_site", len(cycle["after"].charting)
     new = _text(site / "sec-whats-new.html")
-    assert "Changes since version 0.1.0" in new
+    assert f"Changes since version {BASELINE}" in new
     assert re.search(r"Sources added \(1\): \(\s*Tester & Checker, 2025\s*\)", new)
     assert "Sources removed (0): none." in new
     assert f"Searches added (1): {SEARCH} (Test index, 2026-12-01)" in new
     assert f"of {n - 1}" in new and f"of {n}" in new  # every count before and after
     summary = _text(site / "sec-summary.html")
-    assert "Since version 0.1.0 (" in summary
+    assert f"Since version {BASELINE} (" in summary
     assert "1 source added and 0 removed; 1 search added (listed under What’s new)." in summary
 
 
@@ -278,11 +287,11 @@ def test_methods_say_the_queue_was_ordered(cycle):
 def test_the_flow_diagram_is_the_updated_review_one(cycle):
     ev, releases = cycle["after"], cycle["root"] / "data" / "releases"
     previous = previous_release(ev, releases)
-    assert previous["version"] == "0.1.0" == read_releases(releases)[0]["version"]
+    assert previous["version"] == BASELINE and read_releases(releases)[0]["version"] == "0.1.0"
     fig = fig_prisma_flow(ev, previous)
     text = " ".join(" ".join(t.get_text() for t in fig.axes[0].texts).split())
     was, now = set(previous["included"]), set(ev.charting["source_id"])
-    assert f"version 0.1.0 (n = {len(was)})" in text
+    assert f"version {BASELINE} (n = {len(was)})" in text
     assert f"New studies included (n = {len(now - was)})" in text
     added = ev.searches[~ev.searches["search_id"].isin(set(previous["searches"]))]
     new_records = int(ev.records["search_id"].isin(set(added["search_id"])).sum())
