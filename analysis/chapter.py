@@ -25,8 +25,8 @@ from analysis import tables as _tables
 from analysis.agreement import *  # noqa: F403
 from analysis.appraisal import *  # noqa: F403
 from analysis.assumptions import *  # noqa: F403
-from analysis.discussion import *  # noqa: F403
 from analysis.benchmarks import benchmark_hits, load_benchmarks
+from analysis.discussion import *  # noqa: F403
 from analysis.figures import *  # noqa: F403
 from analysis.framework import *  # noqa: F403
 from analysis.gaps import *  # noqa: F403

@@ -11,8 +11,8 @@ import yaml
 
 from analysis import paths
 from analysis.gaps import gap_verdict, load_gaps, research_sources
-from analysis.stats import sources_with
 from analysis.load import load_evidence
+from analysis.stats import sources_with
 
 REPORT = paths.ROOT / "report"
 CHAPTERS = sorted(REPORT.glob("*.qmd")) + [paths.ROOT / "index.qmd"]
