@@ -64,7 +64,9 @@ ANY = ...
 # Study designs that report primary research; the rest review, argue or guide.
 PRIMARY_DESIGNS = ("qualitative", "quantitative", "mixed_methods", "case_study", "evaluation")
 # Designs that review a literature: the earlier reviews the discussion sets this review against.
-REVIEW_DESIGNS = ("systematic_review", "scoping_or_rapid_review", "realist_review", "narrative_review")
+REVIEW_DESIGNS = (
+    "systematic_review", "scoping_or_rapid_review", "realist_review", "narrative_review",
+)  # fmt: skip
 # Country values that are the United Kingdom or one of its nations; every other named country is
 # "outside the UK". 'international' (several countries or none) names no country.
 UK_COUNTRIES = ("england", "uk", "scotland", "wales", "northern_ireland")

@@ -1,6 +1,7 @@
 """The public summary's findings tested against this review's data (data/summary_findings.yml).
 
-Each finding is tested as the claim it makes, by a rule fixed in the file (not moved when the data change):
+Each finding is tested as the claim it makes, by a rule fixed in the file (not moved when the
+data change):
 
 - `scarce` / `common`: the finding says sources of a kind are few (or many); the share of all
   included sources in the measure is compared with two bars;
