@@ -40,9 +40,5 @@ function Pandoc(doc)
       return link
     end,
   }
-  for i, b in ipairs(doc.blocks) do
-    if b.t == "Header" and b.level == 1 then cur = sources[b.identifier] or cur end
-    doc.blocks[i] = pandoc.Blocks({ b }):walk(filter)[1]
-  end
-  return doc
+  return diag.walk_by_chapter(doc, filter, function(source) cur = source end)
 end

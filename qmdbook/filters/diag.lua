@@ -26,4 +26,17 @@ function M.chapter_sources(meta)
   return sources
 end
 
+-- Walk each top-level block with `filter`, first telling `at(source)` which chapter's file the
+-- block comes from (a level-1 heading of no known chapter keeps the chapter before it).
+function M.walk_by_chapter(doc, filter, at)
+  local sources = M.chapter_sources(doc.meta)
+  local cur = ""
+  for i, b in ipairs(doc.blocks) do
+    if b.t == "Header" and b.level == 1 then cur = sources[b.identifier] or cur end
+    at(cur)
+    doc.blocks[i] = pandoc.Blocks({ b }):walk(filter)[1]
+  end
+  return doc
+end
+
 return M

@@ -27,7 +27,6 @@ local function exists(src)
 end
 
 function Pandoc(doc)
-  local sources = diag.chapter_sources(doc.meta)
   local cur = ""
   local filter = {
     Image = function(img)
@@ -38,9 +37,5 @@ function Pandoc(doc)
       return pandoc.Span({ pandoc.Str("[" .. text .. "]") }, pandoc.Attr("", { "missing-image" }))
     end,
   }
-  for i, b in ipairs(doc.blocks) do
-    if b.t == "Header" and b.level == 1 then cur = sources[b.identifier] or cur end
-    doc.blocks[i] = pandoc.Blocks({ b }):walk(filter)[1]
-  end
-  return doc
+  return diag.walk_by_chapter(doc, filter, function(source) cur = source end)
 end
