@@ -17,6 +17,7 @@ from analysis import paths
 from analysis.errors import EvidenceError, Problem
 from analysis.gaps import gap_sources
 from analysis.load import Evidence
+from analysis.memo import per_evidence
 from analysis.stats import coded_field, n_of, source_years
 from analysis.yamlio import read_yaml
 
@@ -33,6 +34,7 @@ __all__ = [
 RATINGS = ("high", "moderate", "low")
 
 
+@per_evidence
 def load_appraisal(ev: Evidence, path: Path = paths.APPRAISAL) -> dict:
     """The validated rules: every design rated exactly once, criteria on coded fields."""
     f = read_yaml(path)
@@ -107,6 +109,7 @@ def _meets(ev: Evidence, spec: dict, years: pd.Series, row) -> bool:
     return bool(set(coded_field(ev, spec["field"]).split(row[spec["field"]])) & set(spec["values"]))
 
 
+@per_evidence
 def source_ratings(ev: Evidence, path: Path = paths.APPRAISAL) -> pd.Series:
     """Per included source (by source_id): 'high', 'moderate' or 'low'."""
     rules = load_appraisal(ev, path)

@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.appraisal import source_ratings
 from analysis.gaps import research_sources
 from analysis.load import Evidence
+from analysis.memo import per_evidence
 from analysis.stats import coded_field, short_label, sources_with
 
 __all__ = ["FRAMEWORK", "framework", "tbl_framework", "framework_component"]
@@ -28,6 +29,7 @@ FRAMEWORK = {
 }
 
 
+@per_evidence
 def framework(ev: Evidence) -> pd.DataFrame:
     """One row per element: component, value, label, sources, research, stronger (high/moderate)."""
     ratings = source_ratings(ev)

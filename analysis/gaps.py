@@ -26,6 +26,7 @@ from analysis import paths
 from analysis.counted import Count
 from analysis.errors import EvidenceError, Problem, display
 from analysis.load import Evidence
+from analysis.memo import per_evidence
 from analysis.stats import (
     coded_field,
     n_included,
@@ -108,6 +109,7 @@ def _row_problems(f: YamlFile, row, ev: Evidence) -> list[Problem]:
     return found
 
 
+@per_evidence
 def load_gaps(ev: Evidence, path: Path = paths.GAPS) -> dict:
     """The validated gaps file: every fault in it at once, each with its line."""
     f = read_yaml(path)
@@ -247,6 +249,7 @@ def _at_least(share: float, total: int) -> int:
     return math.ceil(share * total - 1e-9)
 
 
+@per_evidence
 def gap_verdict(ev: Evidence, gap_id: str, path: Path = paths.GAPS) -> GapVerdict:
     """The one rule (module docstring) applied to one area, with its sensitivity."""
     content, spec = _gap(ev, gap_id, path)

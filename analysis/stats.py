@@ -19,6 +19,7 @@ from analysis.counted import Count, CountText, sources_of
 from analysis.errors import display
 from analysis.evidence_cache import load_evidence
 from analysis.load import Evidence
+from analysis.memo import per_evidence
 from analysis.prisma import prisma_counts
 from analysis.yamlio import read_mapping
 
@@ -87,6 +88,7 @@ _ACRONYMS = {"uk", "usa", "ics", "icb", "edi", "nhs"}
 SHORT_LABEL_MAX = 40
 
 
+@per_evidence
 def coded_field(ev: Evidence, name: str) -> Field:
     """The codebook field `name`, which must be coded (single or multi): typos fail loudly."""
     by_name = {f.name: f for f in fields(ev.codebook)}
@@ -108,6 +110,7 @@ def _check_values(f: Field, values: Iterable[str]) -> list[str]:
     return values
 
 
+@per_evidence
 def _value_sets(ev: Evidence, name: str) -> pd.Series:
     """Per source (indexed by source_id), the set of codebook values in its cell."""
     f = coded_field(ev, name)
@@ -187,6 +190,7 @@ def n_where(ev: Evidence, **conditions) -> Count:
     return Count(sources_where(ev, **conditions))
 
 
+@per_evidence
 def source_years(ev: Evidence) -> pd.Series:
     """Year of each included source (Int64, <NA> where no year was verified).
 

@@ -34,6 +34,7 @@ from analysis.gaps import (
     research_to_close,
 )
 from analysis.load import Evidence
+from analysis.memo import per_evidence
 from analysis.stats import (
     DEFINING,
     coded_field,
@@ -145,6 +146,7 @@ def _problems(f: YamlFile, ev: Evidence) -> list[Problem]:
     return found
 
 
+@per_evidence
 def load_findings(ev: Evidence, path: Path = paths.SUMMARY_FINDINGS) -> dict:
     f = read_yaml(path)
     problems = _problems(f, ev)
@@ -221,6 +223,7 @@ def _further_work_sensitivity(ev: Evidence, gap_id: str) -> str:
     return f"{k} more {noun} on the area would make it not a gap and the call not supported"
 
 
+@per_evidence
 def finding_test(ev: Evidence, finding_id: str, path: Path = paths.SUMMARY_FINDINGS) -> FindingTest:
     """The finding tested as the claim it makes, with its sensitivity."""
     spec = _spec(ev, finding_id, path)
