@@ -3,9 +3,10 @@
 Starting a kernel and importing the analysis stack (pandas, matplotlib, the project's package)
 costs about two seconds of CPU per chapter, most of a cold build. A pool starts one kernel per
 worker, imports there what the chapters import, and runs chapter after chapter in it. Before each
-chapter the user namespace is cleared (`%reset -f`) and the state a fresh kernel would have is
+chapter the user namespace is cleared (as `%reset -f` would clear it) and the state a fresh kernel would have is
 restored: matplotlib's rcParams and open figures, pandas' options, the warning filters and
 "shown once" registries, the working directory. Modules stay imported; that is the saving.
+One client per kernel carries every chapter's messages.
 """
 
 from __future__ import annotations
@@ -31,11 +32,28 @@ if "matplotlib" in _qb_sys.modules:
         _qb_warnings.simplefilter("ignore")
         _qb_state["rc"] = dict(_qb_mpl.rcParams)
 _qb_sys._qmdbook_fresh_state = _qb_state
+
+
+def _qb_clear_namespace(shell=get_ipython()):
+    # What %reset -f does to the namespace, without its full garbage collection and history
+    # reset (a quarter of a second a chapter): every name the user made goes, IPython's own stay.
+    keep = set(shell.user_ns_hidden) | {"__builtins__", "__builtin__", "__name__"}
+    for name in [n for n in shell.user_ns if n not in keep]:
+        del shell.user_ns[name]
+    outputs = shell.user_ns.get("_oh")
+    if outputs is not None:
+        outputs.clear()
+    shell.displayhook._ = shell.displayhook.__ = shell.displayhook.___ = ""
+    shell.user_ns.update({"_": "", "__": "", "___": ""})
+
+
+_qb_sys._qmdbook_clear_namespace = _qb_clear_namespace
+del _qb_clear_namespace
 """
 
 # Runs before every chapter in a reused kernel.
 RESET = """\
-get_ipython().run_line_magic("reset", "-f")
+__import__("sys")._qmdbook_clear_namespace()
 import sys as _qb_sys, warnings as _qb_warnings, os as _qb_os
 _qb_state = _qb_sys._qmdbook_fresh_state
 _qb_warnings.filters[:] = _qb_state["filters"]
@@ -93,28 +111,41 @@ def warm_up_code(modules: list[str], root: str) -> str:
 
 
 class Kernel:
-    """One started kernel; `run` executes a notebook in it and keeps it alive."""
+    """One started kernel; `run` executes a notebook in it and keeps it alive.
+
+    Its client (the channels to the kernel) is opened once and kept: opening one waits for the
+    kernel to answer and for its output channel to fall quiet, a quarter of a second a chapter.
+    """
 
     def __init__(self, km: KernelManager):
         self.km = km
         self.used = False
+        self._kc = None
 
     def run(self, nb, root: str, timeout: int) -> None:
         client = NotebookClient(
             nb, km=self.km, timeout=timeout, allow_errors=False, record_timing=False,
             resources={"metadata": {"path": root}},
         )  # fmt: skip
+        client.kc = self._kc  # None the first time: the client opens one, which is kept
         try:
             client.execute()
         finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+            self._kc = client.kc
+            if not self.alive():
+                self._close_client()
         self.used = True
+
+    def _close_client(self) -> None:
+        if self._kc is not None:
+            self._kc.stop_channels()
+            self._kc = None
 
     def alive(self) -> bool:
         return self.km.is_alive()
 
     def shutdown(self) -> None:
+        self._close_client()
         self.km.shutdown_kernel(now=True)
 
 

@@ -15,12 +15,16 @@ leaked = "from the first chapter"
 mpl.rcParams["lines.linewidth"] = 9
 warnings.warn("shown in every chapter")
 ```
+
+```{python}
+"an output the next chapter must not see"
+```
 """
 SECOND = """\
 ```{python}
 import matplotlib as mpl
 import warnings
-print("leaked" in globals(), mpl.rcParams["lines.linewidth"])
+print("leaked" in globals(), mpl.rcParams["lines.linewidth"], repr(_), len(Out))
 warnings.warn("shown in every chapter")
 ```
 
@@ -40,7 +44,8 @@ def test_each_chapter_sees_a_fresh_namespace_and_state(tmp_path):
     docs = [parse_qmd(FIRST, "a.qmd"), parse_qmd(SECOND, "b.qmd"), parse_qmd(SECOND, "c.qmd")]
     results = execute_many([(d, {}) for d in docs], tmp_path, workers=1)
     for result in results[1:]:
-        assert stdout(result).split() == ["False", "1.5"]  # nothing leaked; rcParams restored
+        # Nothing leaked, not even the last output (`_`, `Out`); rcParams restored.
+        assert stdout(result).split() == ["False", "1.5", "''", "0"]
         assert result.inline == {0: "42"}
     for result in results:
         assert "shown in every chapter" in stderr(result)  # "once" registries are per chapter
