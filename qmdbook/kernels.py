@@ -3,10 +3,10 @@
 Starting a kernel and importing the analysis stack (pandas, matplotlib, the project's package)
 costs about two seconds of CPU per chapter, most of a cold build. A pool starts one kernel per
 worker, imports there what the chapters import, and runs chapter after chapter in it. Before each
-chapter the user namespace is cleared (as `%reset -f` would clear it) and the state a fresh kernel would have is
-restored: matplotlib's rcParams and open figures, pandas' options, the warning filters and
-"shown once" registries, the working directory. Modules stay imported; that is the saving.
-One client per kernel carries every chapter's messages.
+chapter the user namespace is cleared (as `%reset -f` would clear it) and the state a fresh
+kernel would have is restored: matplotlib's rcParams and open figures, pandas' options, the
+warning filters and "shown once" registries, the working directory. Modules stay imported; that
+is the saving. One client per kernel carries every chapter's messages.
 """
 
 from __future__ import annotations
