@@ -301,6 +301,9 @@ class _Emitter:
         alt = _caption_inline(self.opt(cell, "fig-alt") or caption)
         label = cell.label or ""
         layout = _layout_attrs(cell.options)
+        pos = self.opt(cell, "fig-pos")
+        # Quarto's float position, read by the Typst filter (HTML and DOCX have no floats).
+        float_attrs = layout + (f' fig-pos="{_attr_value(str(pos))}"' if pos else "")
         subcaps = cell.options.get("fig-subcap")
         if isinstance(subcaps, list) and label.startswith("fig-"):
             # Subfigures: one captioned image each, ids label-1, label-2... as in Quarto.
@@ -310,15 +313,15 @@ class _Emitter:
                 sub_alt = _attr_value(_caption_inline(sub or alt))
                 subs.append(f'![{sub}]({p}){{#{label}-{i + 1} alt="{sub_alt}"}}')
             body = "\n\n".join(subs)
-            return f"::: {{#{label}{layout}}}\n{body}\n\n{caption}\n:::"
+            return f"::: {{#{label}{float_attrs}}}\n{body}\n\n{caption}\n:::"
         images = " ".join(f'![{caption}]({p}){{alt="{_attr_value(alt)}"}}' for p in paths)
         if layout:
             images = "\n\n".join(f'![]({p}){{alt="{_attr_value(alt)}"}}' for p in paths)
         if label.startswith("fig-"):
             # The id sits on a wrapping Div: chunkedhtml maps only Div/Header ids to pages.
             if len(paths) == 1 and not layout:
-                return f"::: {{#{label}}}\n{images}\n:::"
-            return f"::: {{#{label}{layout}}}\n{images}\n\n{caption}\n:::"
+                return f"::: {{#{label}{float_attrs}}}\n{images}\n:::"
+            return f"::: {{#{label}{float_attrs}}}\n{images}\n\n{caption}\n:::"
         if layout:
             return f"::: {{{layout.strip()}}}\n{images}\n:::"
         return images

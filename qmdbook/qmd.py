@@ -29,6 +29,7 @@ KNOWN_OPTIONS = frozenset(
         "code-fold",
         "code-summary",
         "fig-subcap",
+        "fig-pos",
         "layout-ncol",
         "layout-nrow",
         "layout",
@@ -42,7 +43,7 @@ KNOWN_OPTIONS = frozenset(
 # author knows the option is real but has no effect here (anything else is probably a typo).
 QUARTO_CELL_OPTIONS = frozenset(
     {
-        "tbl-colwidths", "fig-align", "fig-env", "fig-pos", "fig-scap", "fig-link",
+        "tbl-colwidths", "fig-align", "fig-env", "fig-scap", "fig-link",
         "fig-column", "tbl-column", "column", "cap-location", "fig-cap-location",
         "tbl-cap-location", "code-overflow", "code-line-numbers", "code-tools", "classes",
         "panel", "out-width", "out-height", "fig-dpi", "fig-format", "fig-responsive",

@@ -2,7 +2,8 @@
 -- * A callout's leading heading (or its title="..." attribute) becomes a `.callout-title` Div,
 --   so it is neither numbered nor listed in the table of contents (ENGINE-NOTES trap 5).
 -- * A Figure or Table carrying a fig-/tbl- id moves that id to a wrapping Div, because
---   chunkedhtml only maps Div and Header ids to pages (trap 1).
+--   chunkedhtml only maps Div and Header ids to pages (trap 1). A `fig-pos` written on the
+--   image goes with the id, where a cell's or a div float's fig-pos already is.
 
 local CALLOUTS = { note = true, tip = true, important = true, warning = true, caution = true }
 
@@ -22,7 +23,18 @@ local function wrap_labelled(el, prefix)
   local id = el.identifier
   if id == nil or not id:match("^" .. prefix .. "%-") then return nil end
   el.identifier = ""
-  return pandoc.Div({ el }, pandoc.Attr(id, { "quarto-float" }))
+  local attributes = {}
+  local function take_pos(attrs)
+    if attrs["fig-pos"] then
+      attributes["fig-pos"] = attrs["fig-pos"]
+      attrs["fig-pos"] = nil
+    end
+  end
+  take_pos(el.attributes)
+  if el.t == "Figure" then
+    el.content = el.content:walk({ Image = function(img) take_pos(img.attributes); return img end })
+  end
+  return pandoc.Div({ el }, pandoc.Attr(id, { "quarto-float" }, attributes))
 end
 
 function Div(div)

@@ -145,3 +145,14 @@ def test_inline_values_substituted(tmp_path):
 def test_footnotes_prefixed_outside_code():
     text = "A[^1] and `x[^1]`.\n\n[^1]: Note."
     assert prefix_footnotes(text, "ch") == "A[^ch-1] and `x[^1]`.\n\n[^ch-1]: Note."
+
+
+def test_a_cells_fig_pos_goes_on_the_figures_div(tmp_path):
+    src = '```{python}\n#| label: fig-p\n#| fig-cap: "A plot"\n#| fig-pos: "tbp"\nplot()\n```\n'
+    doc = parse_qmd(src, "c.qmd")
+    assert not doc.diagnostics  # a supported option, not an unknown or unimplemented one
+    result = ChapterResult(
+        cells={0: [{"output_type": "display_data", "data": {"image/png": PNG}}]}
+    )  # fmt: skip
+    md = emit_chapter(doc, result, ctx(tmp_path))
+    assert '::: {#fig-p fig-pos="tbp"}\n![A plot](figures/ch-fig-p-1)' in md

@@ -193,3 +193,13 @@ def test_private_metadata_never_reaches_output(to, tmp_path):
     subprocess.run(args, input=DOC, text=True, check=True, capture_output=True)
     data = out.read_bytes()
     assert b"qmdbook" not in data
+
+
+def test_fig_pos_written_on_an_image_moves_with_its_id_to_the_wrapping_div():
+    doc, _ = run('![Cap](a.png){#fig-a fig-pos="t" width=50%}\n')
+    div = doc["blocks"][0]
+    assert div["t"] == "Div"
+    (ident, _classes, attrs) = div["c"][0]
+    assert ident == "fig-a" and ["fig-pos", "t"] in attrs
+    image_attrs = json.dumps(div["c"][1])
+    assert "fig-pos" not in image_attrs and "width" in image_attrs

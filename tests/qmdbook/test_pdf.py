@@ -247,3 +247,39 @@ def test_metadata_with_typst_syntax_is_literal(tmp_path):
     assert reader.metadata.title == title
     assert reader.trailer["/Root"]["/Lang"] == "cy"
     assert "#1" in reader.pages[0].extract_text()
+
+
+def _tall_figure_book(tmp_path: Path, attrs: str) -> Path:
+    (tmp_path / "tall.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="160"><rect width="100" '
+        'height="160" fill="#ccc"/></svg>',
+        encoding="utf-8",
+    )
+    filler = " ".join(["Text that comes before the figure fills part of the page."] * 30)
+    book = tmp_path / f"tall{len(attrs)}.md"
+    book.write_text(
+        f"# Floats\n\nBEFORE {filler}\n\n::: {{#fig-tall{attrs}}}\n"
+        '![A tall figure](tall.svg){height=18cm alt="A grey rectangle"}\n:::\n\n'
+        "AFTER the figure, this paragraph belongs on the page it follows.\n",
+        encoding="utf-8",
+    )
+    return book
+
+
+def _page_of(reader: pypdf.PdfReader, word: str) -> int:
+    return next(i for i, p in enumerate(reader.pages) if word in (p.extract_text() or ""))
+
+
+@pytest.mark.parametrize(
+    "attrs, floats", [(' fig-pos="tbp"', True), ("", False), (' fig-pos="H"', False)]
+)
+def test_fig_pos_lets_a_tall_figure_float_while_text_fills_the_page(tmp_path, attrs, floats):
+    out = tmp_path / "floats.pdf"
+    build_pdf(_tall_figure_book(tmp_path, attrs), out, BookMeta(title="Floats"), ["-f", "markdown"])
+    reader = pypdf.PdfReader(out)
+    before, after = _page_of(reader, "BEFORE"), _page_of(reader, "AFTER")
+    figure = _page_of(reader, "A tall figure")
+    if floats:  # the text after the figure fills the page; the figure goes where it fits
+        assert after == before < figure
+    else:  # the figure stays in place, so the page before it ends early
+        assert before < figure <= after

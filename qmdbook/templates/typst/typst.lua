@@ -100,7 +100,33 @@ function Math(m)
     .. typst .. "]")
 end
 
+-- Quarto's `fig-pos` (LaTeX's float specifier) lets a figure float in print, so a tall one
+-- moves to where it fits while the text goes on filling the page: "t" or "b" to the top or
+-- bottom of a page, "H" or "h" where it stands (as without the option), anything else ("p",
+-- "tbp", "!htbp") wherever it fits first. A float cannot leave the block pandoc writes for a
+-- Div, so the figure is written without one, the Div's id becoming the figure's own label.
+local function placement(pos)
+  pos = pos:gsub("!", "")
+  if pos == "" or pos:match("[Hh]") and not pos:match("[tbp]") then return nil end
+  if pos == "t" then return "top" end
+  if pos == "b" then return "bottom" end
+  return "auto"
+end
+
+function Div(div)
+  local pos = div.attributes["fig-pos"]
+  local where = pos and placement(pos)
+  if not where then return nil end
+  local blocks = pandoc.Blocks({ pandoc.RawBlock("typst", "#[#set figure(placement: " .. where .. ")") })
+  blocks:extend(div.content)
+  if div.identifier ~= "" then
+    blocks:insert(pandoc.RawBlock("typst", "<" .. div.identifier .. ">"))
+  end
+  blocks:insert(pandoc.RawBlock("typst", "]"))
+  return blocks
+end
+
 return {
-  { Figure = Figure, Table = Table, Math = Math },
+  { Figure = Figure, Table = Table, Math = Math, Div = Div },
   { Image = Image },
 }
