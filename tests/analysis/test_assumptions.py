@@ -44,3 +44,20 @@ def test_a_gap_can_be_assumed_by_its_kind(ev):
     assert f"argues from {other!r}, the data now give {kind!r}" in str(caught.value)
     with pytest.raises(ValueError):
         prose_assumes(e, gaps={"edi": "a gap"})
+
+
+def test_a_ranking_described_in_alt_text_is_checked_against_the_counts(ev):
+    from analysis.stats import counts
+
+    e = ev.load()
+    n = counts(e, "system_level")
+    most, fewest = tuple(n.index[n == n.max()]), tuple(n.index[n == n.min()])
+    assert n.max() > n.min(), "the fixture needs system levels held by different numbers"
+    assert prose_assumes(e, leading={"system_level": most}, trailing={"system_level": fewest}) == ""
+    with pytest.raises(ProseOutOfDate) as caught:
+        prose_assumes(e, leading={"system_level": fewest[:1]})
+    assert f"says {fewest[0]} have the most sources" in str(caught.value)
+    with pytest.raises(ProseOutOfDate):
+        prose_assumes(e, trailing={"system_level": most[:1]})
+    with pytest.raises(ValueError):
+        prose_assumes(e, leading={"system_level": ("no_such_value",)})
