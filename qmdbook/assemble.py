@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .config import ChapterEntry, part_body, slugify
+from .config import ChapterEntry, part_body, part_page_id, slugify
 from .meta import BookMeta, Chapter
 from .qmd import Prose, QmdDoc
 
@@ -159,7 +159,9 @@ def assemble(
             if s.entry.part_file and root is not None:
                 part_text = part_body(root / s.entry.part_file)
                 if part_text:
-                    out.append(f"::: {{.book-part-body}}\n{part_text}\n:::\n")
+                    title = s.entry.part.replace("\\", "\\\\").replace('"', '\\"')
+                    attrs = f'#{part_page_id(s.entry.part)} .book-part-body part-title="{title}"'
+                    out.append(f"::: {{{attrs}}}\n{part_text}\n:::\n")
         part = s.entry.part
         out.append(_heading(s) + "\n\n" + demote_level_one(body.strip()) + "\n")
     return "\n".join(out)

@@ -141,6 +141,11 @@ def _chapter_entries(book: dict, root: Path, warn) -> list[ChapterEntry]:
     return entries
 
 
+def part_page_id(part: str) -> str:
+    """The id of the web page that holds a part file's text."""
+    return f"part-{slugify(part)}"
+
+
 def part_body(path: Path) -> str:
     """A part file's text without its front matter, title heading and code cells."""
     from .qmd import Prose, parse_qmd
@@ -160,9 +165,6 @@ def _part_title(path: Path, warn) -> str:
     body = "".join(getattr(seg, "text", "") for seg in doc.segments)
     if doc.cells:
         warn(f"part file {path.name}: its code cells are not executed (only its text is shown)")
-    if heading.sub("", body).strip():
-        # Never dropped silently: the web site has no page for a part, only the sidebar entry.
-        warn(f"part file {path.name}: its text is shown in the PDF and DOCX, not on the web site")
     if doc.front_matter.get("title"):
         return str(doc.front_matter["title"])
     m = heading.search(body)

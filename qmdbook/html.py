@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from .config import part_page_id
 from .html_scan import Heading, csl_entries, scan, squash
 from .meta import BookMeta, Chapter
 from .tools import run_pandoc
@@ -67,6 +68,7 @@ class Page:
     title: str = ""  # plain text, without the number
     part: str | None = None
     appendix: bool = False
+    part_page: bool = False  # the page of a part file's text, linked from the part's name
     ids: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
 
@@ -253,6 +255,7 @@ def _finish(
 
 def _read_pages(stage: Path, sitemap: dict, meta: BookMeta) -> list[Page]:
     chapters = {c.id: c for c in meta.chapters}
+    parts = {part_page_id(c.part): c.part for c in meta.chapters if c.part}
     pages = [Page("index.html", _body_of(stage / "index.html"))]
     seen = {"index.html"}
     for node in sitemap.get("subsections", []):
@@ -275,6 +278,8 @@ def _read_pages(stage: Path, sitemap: dict, meta: BookMeta) -> list[Page]:
             text = h1.text if h1 else sec["title"]
             page.number = h1.number if h1 else ""
             page.title = text[len(page.number) :].strip() if page.number else text
+            if sec["id"] in parts:
+                page.part, page.part_page = parts[sec["id"]], True
         pages.append(page)
     known = {p.chapter_id for p in pages}
     missing = [c.id for c in meta.chapters if c.id not in known]
@@ -292,7 +297,7 @@ def _body_of(path: Path) -> str:
 
 def _merge_preface(pages: list[Page], stage: Path) -> None:
     """Put an unnumbered first chapter (the book's index.qmd) on the title page, as Quarto does."""
-    if len(pages) < 2 or pages[1].number:
+    if len(pages) < 2 or pages[1].number or pages[1].part_page:
         return
     preface = pages.pop(1)
     # Its headings drop one level: the title page's h1 is the book title.
@@ -500,11 +505,17 @@ def _sidebar(current: Page, pages: list[Page], meta: BookMeta) -> str:
             if label is not None:
                 n_groups += 1
                 gid = f"toc-group-{n_groups}"
-                out.append(
-                    f'<li class="toc-part"><span class="toc-part-title" id="{gid}">'
-                    f'{html.escape(label)}</span><ul aria-labelledby="{gid}">'
-                )
+                title = f'<span class="toc-part-title" id="{gid}">{html.escape(label)}</span>'
+                if page.part_page:  # the part's name opens the page of its text
+                    here = ' aria-current="page"' if page is current else ""
+                    title = (
+                        f'<a class="toc-part-title" id="{gid}" href="{_url(page.path)}"{here}>'
+                        f"{html.escape(label)}</a>"
+                    )
+                out.append(f'<li class="toc-part">{title}<ul aria-labelledby="{gid}">')
             group = label
+        if page.part_page:
+            continue
         current_attr = ' aria-current="page"' if page is current else ""
         number = (
             f'<span class="chapter-number">{html.escape(page.number)}</span> '

@@ -106,6 +106,20 @@ local function part(div)
   return pandoc.Div({ pandoc.Para(title) }, pandoc.Attr("", { "book-part" }, attrs))
 end
 
+-- A part file's text: after the part's title page in print; on the site, a page of its own
+-- opened by the part's title (an unnumbered level-1 heading, so chunkedhtml splits there), which
+-- the sidebar links from the part's name, as Quarto does.
+local function part_body(div)
+  if not is_html() then return div.content end
+  local title = pandoc.read(div.attributes["part-title"] or "", "markdown").blocks
+  local inlines = #title > 0 and title[1].content or pandoc.Inlines({})
+  local blocks = pandoc.Blocks({
+    pandoc.Header(1, inlines, pandoc.Attr(div.identifier, { "unnumbered", "book-part-page" })),
+  })
+  blocks:extend(div.content)
+  return blocks
+end
+
 local function code_fold(div)
   if not is_html() then return div.content end
   local summary = (div.attributes["summary"] or "Code"):gsub("&", "&amp;"):gsub("<", "&lt;")
@@ -122,8 +136,7 @@ function Div(div)
   local kind = callout_kind(div)
   if kind then return callout(div, kind) end
   if div.classes:includes("book-part") then return part(div) end
-  -- A part file's text: after the part's title page in print; the site has no page for it.
-  if div.classes:includes("book-part-body") then return is_html() and {} or div.content end
+  if div.classes:includes("book-part-body") then return part_body(div) end
   if div.classes:includes("code-fold") then return code_fold(div) end
   return nil
 end

@@ -43,5 +43,19 @@ def test_a_part_file_gives_its_title_and_its_text_in_print(conformance):
         assert "Layout and conditions" in text and body in text
         assert text.index(body) < text.index("4 Conditional content", text.index(body) - 500)
     assert body not in conformance.html_text(page_of(conformance, "sec-conditional"))
-    assert any("its text is shown in the PDF and DOCX, not on the web site" in line
-               for line in conformance.log)
+
+
+def test_a_part_file_gets_a_web_page_linked_from_the_part_in_the_sidebar(conformance):
+    body = "This part groups the chapters on conditional content and tabsets."
+    page = page_of(conformance, "part-layout-and-conditions")
+    assert body in conformance.html_text(page)
+    assert re.search(r'<h1 [^>]*id="part-layout-and-conditions"[^>]*>Layout and conditions</h1>',
+                     conformance.html(page))
+    chapter = conformance.html(page_of(conformance, "sec-conditional"))
+    link = re.search(r'<li class="toc-part"><a class="toc-part-title"[^>]*href="([^"]+)"[^>]*>'
+                     r"Layout and conditions</a>", chapter)
+    assert link and link.group(1) == page
+    # The part page comes just before the part's first chapter, and is not listed as a chapter.
+    assert re.search(rf'<a class="page-nav-prev" href="{page}" rel="prev">', chapter)
+    assert f'<li class="toc-chapter"><a href="{page}"' not in chapter
+    assert not any("not on the web site" in line for line in conformance.log)
