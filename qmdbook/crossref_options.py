@@ -22,6 +22,13 @@ HONOURED = {
     "title-delim", "labels", "subref-labels", "chapters", "ref-hyperlink", "ch-prefix",
     "appendix-prefix",
 }  # fmt: skip
+# A custom float type (quarto.org/docs/authoring/cross-references-custom.html): what each entry
+# may say. The latex-* keys configure LaTeX's float environment; neither this engine nor
+# Quarto's own HTML, Typst or DOCX output uses one, so they are accepted and have no effect.
+CUSTOM_KEYS = {"kind", "key", "reference-prefix", "caption-prefix", "caption-location",
+               "space-before-numbering"}  # fmt: skip
+CUSTOM_LATEX_KEYS = {"latex-env", "latex-list-of-file-extension", "latex-list-of-description"}
+CAPTION_PLACES = ("top", "bottom", "margin")
 # Quarto's placement options for captions, read from the document's top level.
 CAPTION_LOCATIONS = ("fig-cap-location", "tbl-cap-location", "lst-cap-location", "cap-location")
 
@@ -45,7 +52,9 @@ def crossref_options(raw: dict, root: Path) -> tuple[dict, list[Diagnostic]]:
     if not isinstance(section, dict):
         section = {}
     for key, value in section.items():
-        if key in HONOURED and not isinstance(value, dict | list):
+        if key == "custom":
+            found += _custom_kinds(value, text, options)
+        elif key in HONOURED and not isinstance(value, dict | list):
             options[key] = value
         else:
             found.append(Diagnostic("_quarto.yml", line_of(text, key),
@@ -71,6 +80,51 @@ def crossref_options(raw: dict, root: Path) -> tuple[dict, list[Diagnostic]]:
         else:
             options[key] = value
     return options, found
+
+
+def _custom_kinds(entries, text: str, options: dict) -> list[Diagnostic]:
+    """Flatten `crossref: custom` into the filter's options (`custom-kinds`, `<key>-title`,
+    `<key>-prefix`, ...); every entry that cannot be honoured is named with its line."""
+    line = line_of(text, "custom")
+    if not isinstance(entries, list):
+        return [Diagnostic("_quarto.yml", line, "crossref custom must be a list of types")]
+    found, keys = [], []
+    for entry in entries:
+        key = entry.get("key") if isinstance(entry, dict) else None
+        if not isinstance(key, str):
+            found.append(Diagnostic("_quarto.yml", line, "a crossref custom type needs a key"))
+            continue
+        where = _line_of_value(text, "key", key) or line
+        problems = []
+        if entry.get("kind") != "float":
+            problems.append(f"kind must be float (the only custom kind Quarto has), not "
+                            f"{entry.get('kind')!r}")
+        if not re.fullmatch(r"[a-z]+", key) or key in KINDS or key in keys:
+            problems.append("key must be letters not already used by another kind")
+        if not isinstance(entry.get("reference-prefix"), str):
+            problems.append("reference-prefix is required")
+        location = entry.get("caption-location", "bottom")
+        if location not in CAPTION_PLACES:
+            problems.append(f"caption-location must be one of {', '.join(CAPTION_PLACES)}")
+        problems += [f"option '{k}' is not supported by qmdbook"
+                     for k in entry if k not in CUSTOM_KEYS | CUSTOM_LATEX_KEYS]
+        if problems:
+            found += [Diagnostic("_quarto.yml", where, f"crossref custom type {key!r}: {p}")
+                      for p in problems]
+            continue
+        keys.append(key)
+        options[f"{key}-prefix"] = entry["reference-prefix"]
+        options[f"{key}-title"] = entry.get("caption-prefix", entry["reference-prefix"])
+        options[f"{key}-cap-location"] = location
+        options[f"{key}-space"] = entry.get("space-before-numbering", True) is not False
+    if keys:
+        options["custom-kinds"] = ",".join(keys)
+    return found
+
+
+def _line_of_value(text: str, key: str, value: str) -> int:
+    m = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:\s*[\"']?{re.escape(value)}\b", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 0
 
 
 # Chapter front matter that qmdbook cannot honour per chapter (it renders the book as one

@@ -23,6 +23,7 @@ local THEOREMS = { thm = true, lem = true, cor = true, prp = true, cnj = true, d
 local CALLOUT_KEYS = { note = "nte", tip = "tip", warning = "wrn", important = "imp", caution = "cau" }
 local PROOFS = { proof = "Proof", remark = "Remark", solution = "Solution" }
 local FLOATS = { fig = true, tbl = true, lst = true }
+local CUSTOM = {}     -- custom float kinds from `crossref: custom` (their options are in opts)
 
 local labels = {}     -- id -> { kind, number, sub, title (Inlines), chapter_level, appendix }
 local chapters = {}   -- heading id -> { number, source, appendix }
@@ -43,6 +44,9 @@ local function read_chapters(meta)
       if type(v) == "boolean" then opts[k] = v else opts[k] = pandoc.utils.stringify(v) end
     end
   end
+  for key in (opts["custom-kinds"] or ""):gmatch("[^,]+") do
+    KINDS[key], FLOATS[key], CUSTOM[key] = opts[key .. "-title"], true, true
+  end
   if not (book and book.chapters) then return end
   for _, ch in ipairs(book.chapters) do
     local number = ch.number and pandoc.utils.stringify(ch.number) or ""
@@ -56,6 +60,8 @@ end
 
 local function title_of(kind) return opt(kind .. "-title", KINDS[kind]) end
 local function prefix_of(kind) return opt(kind .. "-prefix", KINDS[kind]) end
+-- Between a prefix and its number; a custom kind may ask for none (space-before-numbering).
+local function gap_of(kind) return opt(kind .. "-space", true) == false and "" or NBSP end
 
 local ROMAN = { { 1000, "m" }, { 900, "cm" }, { 500, "d" }, { 400, "cd" }, { 100, "c" },
   { 90, "xc" }, { 50, "l" }, { 40, "xl" }, { 10, "x" }, { 9, "ix" }, { 5, "v" }, { 4, "iv" },
@@ -83,7 +89,7 @@ local function number_span(number)
 end
 
 local function caption_label(kind, number)
-  return title_of(kind) .. NBSP .. number
+  return title_of(kind) .. gap_of(kind) .. number
 end
 
 local function prefix_caption(blocks, text)
@@ -231,7 +237,8 @@ local function on_float_div(div, kind)
   if caption == nil then caption = pandoc.Inlines({}) end
   local cap = caption_div(caption, kind, number)
   -- Quarto's defaults: captions below figures, above tables and listings.
-  local location = opt(kind .. "-cap-location", kind == "fig" and "bottom" or "top")
+  local below = kind == "fig" or CUSTOM[kind]
+  local location = opt(kind .. "-cap-location", below and "bottom" or "top")
   if location == "margin" then cap.classes:insert("column-margin") end
   if location == "top" then content:insert(1, cap) else content:insert(cap) end
   div.content = content
@@ -421,7 +428,7 @@ local function ref_text(label, mode)
     return pandoc.Inlines(pandoc.utils.stringify(label.title))
   end
   local prefix = prefix_of(label.kind)
-  return pandoc.Inlines({ pandoc.Str((prefix ~= "" and prefix .. NBSP or "") .. number) })
+  return pandoc.Inlines({ pandoc.Str((prefix ~= "" and prefix .. gap_of(label.kind) or "") .. number) })
 end
 
 local function crossref_inlines(c, meta)

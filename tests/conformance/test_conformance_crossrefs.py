@@ -20,6 +20,9 @@ NUMBERED = [
     ("Figure 2.1", "Figure 2.1: A figure captioned by its last paragraph"),
     ("Figure 2.2", "Figure 2.2: A figure captioned by its fig-cap attribute"),
     ("Table 2.1", "Table 2.1: A table captioned by its last paragraph"),
+    # crossref: custom, with the caption below by default and no space where asked
+    ("Video 2.1", "Video 2.1: A video of the demonstration"),
+    ("Figure S2.1", "Supplementary figure S2.1: An extra figure for the supplement"),
 ]
 
 
@@ -41,7 +44,8 @@ def test_every_kind_is_numbered_and_referenced(conformance, fmt):
 def test_references_are_links_to_the_numbered_element(conformance):
     page = page_of(conformance, "sec-crossrefs")
     html = conformance.html(page)
-    targets = ("eq-energy", "thm-straight", "lst-sum", "lst-cell", "tip-numbered", "fig-div-attr")
+    targets = ("eq-energy", "thm-straight", "lst-sum", "lst-cell", "tip-numbered", "fig-div-attr",
+               "vid-demo", "sup-extra")
     for target in targets:
         assert f'id="{target}"' in html
         assert f'href="{page}#{target}"' in html
