@@ -29,6 +29,9 @@ CUSTOM_KEYS = {"kind", "key", "reference-prefix", "caption-prefix", "caption-loc
                "space-before-numbering"}  # fmt: skip
 CUSTOM_LATEX_KEYS = {"latex-env", "latex-list-of-file-extension", "latex-list-of-description"}
 CAPTION_PLACES = ("top", "bottom", "margin")
+# Said, not silently done: what a margin caption becomes where there is no margin column.
+MARGIN_IN_PRINT = ("{}: margin puts captions beside their float on the web site; the PDF and "
+                   "DOCX have no margin column, so there each caption keeps its usual place")
 # Quarto's placement options for captions, read from the document's top level.
 CAPTION_LOCATIONS = ("fig-cap-location", "tbl-cap-location", "lst-cap-location", "cap-location")
 
@@ -79,6 +82,12 @@ def crossref_options(raw: dict, root: Path) -> tuple[dict, list[Diagnostic]]:
                 options.setdefault(f"{kind}-cap-location", value)
         else:
             options[key] = value
+        if value == "margin":
+            found.append(Diagnostic("_quarto.yml", line_of(text, key), MARGIN_IN_PRINT.format(key)))
+    for kind in filter(None, options.get("custom-kinds", "").split(",")):
+        if options[f"{kind}-cap-location"] == "margin":
+            found.append(Diagnostic("_quarto.yml", _line_of_value(text, "key", kind),
+                                    MARGIN_IN_PRINT.format(f"caption-location of {kind!r}")))
     return options, found
 
 

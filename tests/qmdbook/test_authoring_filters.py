@@ -187,3 +187,16 @@ def test_chapters_false_numbers_floats_through_the_book():
                         "qmdbook-crossref: {chapters: false}")
     html = run(meta + "![One](a.png){#fig-one}\n\n![Two](b.png){#fig-two}\n\n@fig-two\n", "html")
     assert f"Figure{NBSP}2: Two" in html and f">Figure{NBSP}2</a>" in html
+
+
+def test_a_margin_caption_sits_beside_its_float_on_the_site_and_below_it_in_print():
+    md = META.replace('thm-title: "Thm"', 'thm-title: "Thm", fig-cap-location: margin') + (
+        "::: {#fig-m}\n![](m.png){alt=\"A square\"}\n\nA caption for the margin\n:::\n"
+    )
+    beside = run(md, "html").split('<div class="column-margin"', 1)
+    assert len(beside) == 2 and f"Figure{NBSP}1.1: A caption for the margin" in beside[1]
+    # Every format but HTML drops the margin class (native stands in for DOCX, a zip).
+    assert "column-margin" not in run(md, "native")
+    typst = run(md, "typst")  # (the missing image is replaced by its alt text, in brackets)
+    assert "column-margin" not in typst
+    assert typst.index("A square") < typst.index("Figure~1.1: A caption for the margin")

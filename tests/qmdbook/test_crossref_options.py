@@ -44,3 +44,14 @@ def test_valid_custom_types_are_flattened_and_bad_ones_named_with_their_line(tmp
         "_quarto.yml:14: crossref custom type 'box': option 'numbering' is not supported by "
         "qmdbook",
     ]
+
+
+def test_a_margin_caption_is_reported_for_print_where_it_keeps_its_usual_place(tmp_path):
+    text = "fig-cap-location: margin\ncrossref:\n  chapters: true\n"
+    (tmp_path / "_quarto.yml").write_text(text, encoding="utf-8")
+    options, found = crossref_options(yaml.safe_load(text), tmp_path)
+    assert options["fig-cap-location"] == "margin"
+    assert [str(d) for d in found] == [
+        "_quarto.yml:1: fig-cap-location: margin puts captions beside their float on the web "
+        "site; the PDF and DOCX have no margin column, so there each caption keeps its usual place"
+    ]
