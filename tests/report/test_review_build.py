@@ -130,3 +130,31 @@ def test_the_pdf_never_hyphenates_a_capitalised_word(review):
     text = "\n".join(p.extract_text() for p in PdfReader(next(site.glob("*.pdf"))).pages)
     split = re.findall(r"\b[A-Z][a-z]+-\n[a-z]+", text)
     assert not split, f"proper nouns broken across lines: {split[:10]}"
+
+
+def _lowest_body_text(page) -> float:
+    """How high the lowest line of text above the footer sits, as a share of the page height."""
+    height = float(page.mediabox.height)
+    ys = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            ys.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    body = [y for y in ys if y > 0.08 * height]  # the page number sits below this
+    return min(body) / height if body else 1.0
+
+
+def test_only_chapter_and_part_ends_leave_the_bottom_of_a_pdf_page_empty(review):
+    from pypdf import PdfReader
+
+    site, _, _ = review
+    pages = PdfReader(next(site.glob("*.pdf"))).pages
+    # A page after which a chapter, appendix or part opens carries no running header.
+    opens = [" Systems leadership in health care" not in p.extract_text().splitlines()[0]
+             for p in pages]  # fmt: skip
+    short = [i + 1 for i, page in enumerate(pages[4:-1], 4)
+             if _lowest_body_text(page) > 0.35 and not opens[i + 1]]  # fmt: skip
+    # (a tall figure that does not fit used to leave half a page blank before it)
+    assert not short, f"pages ending a third or more early, mid-chapter: {short}"
