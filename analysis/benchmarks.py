@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -16,6 +17,7 @@ from analysis import paths
 from analysis.checks import included_ids
 from analysis.dedupe import normalise_doi, normalise_title, normalise_url
 from analysis.load import Evidence
+from analysis.memo import per_evidence
 
 TITLE_MATCH = 90
 # How closely a query must quote a benchmark's title to count as naming it.
@@ -24,6 +26,13 @@ NAMED_TITLE = 90
 
 def load_benchmarks(path=paths.BENCHMARKS) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@per_evidence
+def benchmark_hits_of(ev: Evidence, path: Path = paths.BENCHMARKS) -> pd.DataFrame:
+    """benchmark_hits for the benchmarks file: matched once per Evidence, as several chapter
+    measures (counts, the table, the known-item list) ask for the same matching."""
+    return benchmark_hits(ev, load_benchmarks(path))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # every record's title is compared with every benchmark
@@ -51,15 +60,20 @@ def benchmark_hits(ev: Evidence, benchmarks: pd.DataFrame) -> pd.DataFrame:
     first_of = {r: (d or r) for r, d in marks}
     source_of = dict(zip(ev.charting["record_id"], ev.charting["source_id"], strict=True))
     query_of = dict(zip(ev.searches["search_id"], ev.searches["query"], strict=True))
+    # Each record's DOI and URL are normalised once, not once per benchmark.
+    record_dois = [normalise_doi(d) for d in records["doi"]]
+    record_urls = [normalise_url(u) for u in records["url"]]
+    record_titles = list(records["title"])
     rows = []
     for b in benchmarks.itertuples():
         doi, url = normalise_doi(b.doi), normalise_url(b.url)
         found = records[
             [
-                (doi and normalise_doi(r.doi) == doi)
-                or (url and normalise_url(r.url) == url)
-                or _title_matches(b.title, r.title)
-                for r in records.itertuples()
+                bool(doi and r_doi == doi)
+                or bool(url and r_url == url)
+                or _title_matches(b.title, r_title)
+                for r_doi, r_url, r_title in zip(record_dois, record_urls, record_titles,
+                                                 strict=True)
             ]
         ]
         groups = sorted({first_of[r] for r in found["record_id"]})

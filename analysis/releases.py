@@ -75,6 +75,7 @@ def _snapshot(ev: Evidence, findings_path: Path, gaps_path: Path, recommendation
     gaps = load_gaps(ev, gaps_path)["gaps"]
     recs = load_recommendations(ev, recommendations_path, gaps_path)
     records = ev.records.set_index("record_id")
+    undated = records["year"].isna()
     return {
         "counts": {
             "searches": len(ev.searches),
@@ -108,9 +109,7 @@ def _snapshot(ev: Evidence, findings_path: Path, gaps_path: Path, recommendation
             row.source_id: {
                 "record_id": row.record_id,
                 "title": records.at[row.record_id, "title"],
-                "year": ""
-                if records.isna().at[row.record_id, "year"]
-                else str(records.at[row.record_id, "year"]),
+                "year": "" if undated.at[row.record_id] else str(records.at[row.record_id, "year"]),
             }
             for row in ev.charting.itertuples(index=False)
         },  # fmt: skip

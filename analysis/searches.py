@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.benchmarks import benchmark_hits, load_benchmarks
+from analysis.benchmarks import benchmark_hits, benchmark_hits_of, load_benchmarks
 from analysis.load import Evidence
 from analysis.stats import cite
 from analysis.tables import md_escape
@@ -97,8 +97,7 @@ def tbl_search_log(ev: Evidence) -> pd.DataFrame:
 
 def n_found_without_naming(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> int:
     """Benchmarks found by at least one topic, website or citation search that did not name them."""
-    benchmarks = load_benchmarks() if benchmarks is None else benchmarks
-    hits = benchmark_hits(ev, benchmarks)
+    hits = benchmark_hits_of(ev) if benchmarks is None else benchmark_hits(ev, benchmarks)
     return int((hits["topic_searches"] != "").sum())
 
 
@@ -106,16 +105,15 @@ def benchmarks_found_only_by_name(
     ev: Evidence, benchmarks: pd.DataFrame | None = None
 ) -> list[str]:
     """Included sources of benchmarks that only searches naming them found (known-item only)."""
-    benchmarks = load_benchmarks() if benchmarks is None else benchmarks
-    hits = benchmark_hits(ev, benchmarks)
+    hits = benchmark_hits_of(ev) if benchmarks is None else benchmark_hits(ev, benchmarks)
     only = hits[(hits["searches"] != "") & (hits["topic_searches"] == "")]
     return [k for cell in only["included_as"] for k in cell.split("; ") if k]
 
 
 def tbl_benchmarks(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each benchmark publication: which searches found it, and the source it was included as."""
+    hits = benchmark_hits_of(ev) if benchmarks is None else benchmark_hits(ev, benchmarks)
     benchmarks = load_benchmarks() if benchmarks is None else benchmarks
-    hits = benchmark_hits(ev, benchmarks)
     year_of = dict(zip(benchmarks["id"], benchmarks["year"], strict=True))
     method_of = dict(zip(ev.searches["search_id"], ev.searches["method"], strict=True))
 

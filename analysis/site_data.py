@@ -91,13 +91,13 @@ def gap_map_explorer(ev: Evidence, path: Path = paths.GAPS) -> MarkdownText:
     rows = gap_map_rows(ev, content)
     names = {f.name for f in fields(ev.codebook)}
     years = source_years(ev)
+    codes = {name: _codes(ev, name) for name in GAP_MAP_FILTERS if name in names}
     sources = {}
     for key in sorted_sources(ev, ev.charting["source_id"]):
         year = years.get(key, pd.NA)
         entry = {"year": None if pd.isna(year) else int(year)}
-        for name in GAP_MAP_FILTERS:
-            if name in names:
-                entry[name] = _codes(ev, name)[key]
+        for name, of_source in codes.items():
+            entry[name] = of_source[key]
         sources[key] = entry
     filters = [
         {

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -211,14 +212,19 @@ def _bib_year(entry) -> int | None:
     return int(year) if str(year).isdigit() else None
 
 
+@per_evidence
+def _source_order(ev: Evidence) -> Mapping[str, tuple]:
+    """Each source's sort key, by year (undated last) then key; read-only, so handed out as is."""
+    return MappingProxyType({
+        key: (1, 0, key) if pd.isna(year) else (0, int(year), key)
+        for key, year in source_years(ev).items()
+    })  # fmt: skip
+
+
 def sorted_sources(ev: Evidence, keys: Iterable[str]) -> list[str]:
-    years = source_years(ev)
-
-    def order(key: str):
-        year = years.get(key, pd.NA)
-        return (1, 0, key) if pd.isna(year) else (0, int(year), key)
-
-    return sorted(keys, key=order)
+    """By year, undated last, then key."""
+    order = _source_order(ev)
+    return sorted(keys, key=lambda key: order.get(key) or (1, 0, key))
 
 
 def year_text(year) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from analysis.benchmarks import _title_matches, benchmark_hits, load_benchmarks
+from analysis import paths
+from analysis.benchmarks import _title_matches, benchmark_hits, benchmark_hits_of, load_benchmarks
 from analysis.load import load_evidence
 from analysis.prisma import prisma_counts
 
@@ -34,6 +36,18 @@ def test_every_benchmark_is_found_by_a_search_and_included(evidence):
     missing = hits[hits["searches"] == ""]["benchmark"].tolist()
     assert not missing, f"benchmarks no search found: {missing}"
     assert set(hits["searches"].str.split("; ").explode()) <= set(evidence.searches["search_id"])
+
+
+def test_the_kept_benchmark_matching_equals_a_fresh_one_and_follows_the_file(evidence, tmp_path):
+    pd.testing.assert_frame_equal(
+        benchmark_hits_of(evidence), benchmark_hits(evidence, load_benchmarks())
+    )
+    copy = tmp_path / "benchmarks.csv"
+    lines = paths.BENCHMARKS.read_text(encoding="utf-8").splitlines(keepends=True)
+    copy.write_text("".join(lines), encoding="utf-8")
+    assert len(benchmark_hits_of(evidence, copy)) == len(lines) - 1
+    copy.write_text("".join(lines[:-1]), encoding="utf-8")  # one benchmark fewer
+    assert len(benchmark_hits_of(evidence, copy)) == len(lines) - 2
 
 
 def test_title_match_respects_word_order_and_subtitles():
