@@ -115,9 +115,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:40} {secs:8.1f} {cpu:7.1f} {ran:13d} {rep.executed_cells:10d}")
         cold = rows[0][2].timings
         stages = [f"executing and assembling {cold.get('prepare', 0.0):.1f} s"]
+        stages += [f"shared pass ({k[5:]}) {v:.1f} s" for k, v in cold.items()
+                   if k.startswith("view ")]  # fmt: skip
         stages += [f"{fmt} {cold[fmt]:.1f} s" for fmt in ("html", "pdf", "docx") if fmt in cold]
         print("where the cold build's time went: " + ", ".join(stages)
-              + " (the formats render side by side)")
+              + " (the shared passes run side by side, then the formats)")
         site = report.output_dir
         pages = len(list(site.glob("*.html")))
         print(f"HTML pages: {pages}")

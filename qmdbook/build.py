@@ -33,16 +33,13 @@ from .qmd import QmdError
 from .shortcodes import read_chapter
 from .sources import SourceError
 from .tools import ToolError, pandoc_path, pandoc_version, typst_version
+from .views import FORMAT_FILTERS, VIEW_FILTERS, View, plan, view_pass
 
 FILTERS = Path(__file__).parent / "filters"
 FORMATS = ("html", "pdf", "docx")
-# Run before citeproc, in this order (filters/README.md gives each one's contract).
-FILTER_ORDER = (
-    # sourcepos first: no other filter sees the source markers (DOCX bookmarks, issue 12).
-    "sourcepos", "conditional", "tabset", "normalise", "crossref", "chapterlinks", "layout",
-    "margin",
-    "pagebreak", "video", "kbd", "format", "missingimages",
-)  # fmt: skip
+# The filters in the order they run: VIEW_FILTERS, then citeproc, then FORMAT_FILTERS and
+# post.lua (filters/README.md gives each one's contract; views.py why the passes split there).
+FILTER_ORDER = (*VIEW_FILTERS, *FORMAT_FILTERS)
 _FORMAT_OF_CONFIG = {"html": "html", "typst": "pdf", "docx": "docx"}
 
 Log = Callable[[str], None]
@@ -73,9 +70,10 @@ class Prepared:
     config: ProjectConfig
     meta: BookMeta
     book_md: Path
-    pandoc_args: list[str]
+    pandoc_args: list[str]  # the shared pass: book.md to a numbered, cited AST (views.py)
     diagnostics_file: Path
     report: BuildReport
+    format_args: list[str] = field(default_factory=list)  # each format's pass, from that AST
 
 
 def _stderr(message: str) -> None:
@@ -110,11 +108,17 @@ def chapter_defaults(config: ProjectConfig, front_matter: dict) -> dict:
     return merged
 
 
-def _pandoc_args(config: ProjectConfig, work: Path, diagnostics: Path) -> list[str]:
+def _resource_path(config: ProjectConfig, work: Path) -> str:
     root = config.root
     dirs = [work, root, *sorted({(root / e.source).parent for e in config.entries})]
+    return f"--resource-path={os.pathsep.join(str(d) for d in dict.fromkeys(dirs))}"
+
+
+def _pandoc_args(config: ProjectConfig, work: Path, diagnostics: Path) -> list[str]:
+    """The shared pass's arguments: read book.md, number, link and cite it."""
+    root = config.root
     args = ["-f", "markdown"]
-    for name in FILTER_ORDER:
+    for name in VIEW_FILTERS:
         args += ["--lua-filter", str(FILTERS / f"{name}.lua")]
     args.append("--citeproc")
     for bib in config.bibliography:
@@ -122,17 +126,23 @@ def _pandoc_args(config: ProjectConfig, work: Path, diagnostics: Path) -> list[s
     if config.csl:
         args += ["--csl", str((root / config.csl).resolve())]
     args += [
-        f"--resource-path={os.pathsep.join(str(d) for d in dict.fromkeys(dirs))}",
+        _resource_path(config, work),
         "--metadata",
         f"lang={config.meta.lang}",
         "-M",
         "link-citations=true",
         "-M",
         f"qmdbook-diagnostics={diagnostics}",
-        "--lua-filter",
-        str(FILTERS / "post.lua"),
     ]
     return args
+
+
+def _format_args(config: ProjectConfig, work: Path) -> list[str]:
+    """Each format's pass: read the shared AST, apply the format filters, then post.lua."""
+    args = ["-f", "json"]
+    for name in FORMAT_FILTERS:
+        args += ["--lua-filter", str(FILTERS / f"{name}.lua")]
+    return [*args, _resource_path(config, work), "--lua-filter", str(FILTERS / "post.lua")]
 
 
 def prepare(
@@ -214,7 +224,9 @@ def prepare(
     )
     pandoc_args[2:2] = ["--metadata-file", str(work / "filter-meta.yml")]
     report.timings["prepare"] = time.perf_counter() - t0
-    return Prepared(config, meta, book_md, pandoc_args, diagnostics, report)
+    return Prepared(
+        config, meta, book_md, pandoc_args, diagnostics, report, _format_args(config, work)
+    )
 
 
 def _execute(
@@ -299,7 +311,7 @@ def _render_fingerprint(prepared: Prepared, formats: list[str]) -> str:
     # Paths enter relative to the project, so a moved or copied project keeps its fingerprint.
     root = str(prepared.config.root)
     settings = "\0".join(
-        [*formats, *prepared.pandoc_args, repr(prepared.meta), versions()]
+        [*formats, *prepared.pandoc_args, *prepared.format_args, repr(prepared.meta), versions()]
     )
     digest.update(settings.replace(root, "<project>").encode())
     work = prepared.book_md.parent
@@ -402,41 +414,54 @@ def _render(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> li
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def _render_one(prepared: Prepared, fmt: str, stage: Path) -> list[Path]:
-    meta, args = prepared.meta, prepared.pandoc_args
+def _render_one(prepared: Prepared, fmt: str, stage: Path, ast: Path) -> list[Path]:
+    """Render one format from its view's AST."""
+    meta, args = prepared.meta, prepared.format_args
     if fmt == "html":
         from .html import build_html
 
         return build_html(
-            prepared.book_md, stage, meta, args,
-            prepared.config.formats.get("html"), prepared.config.root,
-        )  # fmt: skip
+            ast, stage, meta, args, prepared.config.formats.get("html"), prepared.config.root
+        )
     if fmt == "pdf":
         from .pdf import build_pdf
 
         out = stage / meta.downloads.get("pdf", "book.pdf")
-        build_pdf(prepared.book_md, out, meta, args)
+        build_pdf(ast, out, meta, args)
         return [out]
     from .docx import build_docx
 
     out = stage / meta.downloads.get("docx", "book.docx")
-    build_docx(prepared.book_md, out, meta, args)
+    build_docx(ast, out, meta, args)
     return [out]
 
 
 def _render_formats(prepared: Prepared, formats: list[str], stage: Path, log: Log) -> list[Path]:
-    """Render the formats side by side (each is mostly a pandoc or Typst process, and each
-    writes only its own files into `stage`); the first failure, in format order, is raised."""
+    """Render the formats side by side: one shared pass per view, then each format from its
+    view's AST (each writes only its own files into `stage`); the first failure, in format
+    order, is raised."""
     timings = prepared.report.timings
 
-    def timed(fmt: str) -> list[Path]:
+    def shared(group: list[str]) -> list[View]:
         t = time.perf_counter()
         try:
-            return _render_one(prepared, fmt, stage)
+            return view_pass(prepared.book_md, prepared.pandoc_args, group, "-".join(group))
         finally:
-            timings[fmt] = time.perf_counter() - t
+            timings["view " + "+".join(group)] = time.perf_counter() - t
 
-    with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
+    groups = plan(formats)
+    with ThreadPoolExecutor(max_workers=len(groups) + len(formats)) as pool:
+        made = {f: pool.submit(shared, g) for g in groups for f in g}
+
+        def timed(fmt: str) -> list[Path]:
+            views = made[fmt].result()
+            ast = next(v.ast for v in views if fmt in v.formats)
+            t = time.perf_counter()
+            try:
+                return _render_one(prepared, fmt, stage, ast)
+            finally:
+                timings[fmt] = time.perf_counter() - t
+
         futures = {fmt: pool.submit(timed, fmt) for fmt in formats}
     files: list[Path] = []
     for fmt, future in futures.items():

@@ -87,8 +87,9 @@ def build_html(
 ) -> list[Path]:
     """Render `book_md` as a multi-page site in `out_dir`; return every file written, sorted.
 
-    `pandoc_args` are the engine's common arguments (reader, filters, citeproc, metadata); the
-    HTML writer's own arguments are added here. `options` are format.html's from _quarto.yml,
+    `pandoc_args` are the engine's arguments for reading `book_md` (the shared pass's AST and
+    the format filters, or in one pass the whole filter chain); the HTML writer's own are
+    added here. `options` are format.html's from _quarto.yml,
     whose files (`css`, `include-after-body`, ...) are found from `root`. Nothing is written
     outside `out_dir`.
     """

@@ -46,7 +46,7 @@ function Pandoc(doc)
   end
   -- Citeproc is done with these; dropping them keeps absolute paths out of DOCX properties, so
   -- builds of one commit in different directories are identical.
-  for _, key in ipairs({ "qmdbook", "qmdbook-diagnostics", "qmdbook-crossref", "qmdbook-flags", "bibliography", "csl", "link-citations" }) do
+  for _, key in ipairs({ "qmdbook", "qmdbook-diagnostics", "qmdbook-crossref", "qmdbook-flags", "qmdbook-targets", "qmdbook-views", "bibliography", "csl", "link-citations" }) do
     doc.meta[key] = nil
   end
   return doc

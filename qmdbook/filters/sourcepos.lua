@@ -1,6 +1,9 @@
 -- sourcepos.lua: the emitter's source markers, []{qb-src="file:line"}, become Word bookmarks
 -- (DOCX) so comments made in Word can be traced to the line they are about; other formats
--- drop them. Runs first, so no other filter ever sees a marker.
+-- drop them. Runs first, so no other filter ever sees a marker. In a pass shared by DOCX and
+-- other formats the bookmarks are made for all: other writers drop raw OpenXML.
+package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. "/?.lua;" .. package.path
+local targets = require("targets")
 
 local BOOKMARK_PREFIX = "qbs_"
 local MAX_NAME = 40
@@ -14,13 +17,20 @@ local function bookmark_name(source)
   return BOOKMARK_PREFIX .. stem:sub(1, room) .. "_" .. line
 end
 
-function Span(span)
+local docx = false
+
+local function marker(span)
   local source = span.attributes["qb-src"]
   if not source then return nil end
-  if FORMAT ~= "docx" then return {} end
+  if not docx then return {} end
   local name = bookmark_name(source)
   if not name then return {} end
   next_id = next_id + 1
   return pandoc.RawInline("openxml", string.format(
     '<w:bookmarkStart w:id="%d" w:name="%s"/><w:bookmarkEnd w:id="%d"/>', next_id, name, next_id))
+end
+
+function Pandoc(doc)
+  docx = targets.any(targets.list(doc.meta), "^docx$")
+  return doc:walk({ Span = marker })
 end

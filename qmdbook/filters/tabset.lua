@@ -4,7 +4,11 @@
 -- lead-in rather than a heading, so tabs are neither numbered nor in the contents.
 -- Runs before crossref.lua: the tab headings never become sections.
 
-local function is(name) return FORMAT:match(name) ~= nil end
+package.path = pandoc.path.directory(PANDOC_SCRIPT_FILE) .. "/?.lua;" .. package.path
+local targets = require("targets")
+
+-- Set from the metadata before the walk: the engine never shares a pass between HTML and print.
+local for_html, for_docx = false, false
 
 local SCRIPT = [[
 <script>
@@ -91,21 +95,27 @@ end
 local function sequential(div, tabs, lead)
   local out = pandoc.Blocks(lead)
   for _, tab in ipairs(tabs) do
-    local attrs = is("docx") and { ["custom-style"] = "Tab Title" } or {}
+    local attrs = for_docx and { ["custom-style"] = "Tab Title" } or {}
     out:insert(pandoc.Div({ pandoc.Para({ pandoc.Strong(tab.title) }) }, pandoc.Attr("", { "tab-title" }, attrs)))
     out:extend(tab.blocks)
   end
   return pandoc.Div(out, pandoc.Attr(div.identifier, { "panel-tabset" }))
 end
 
-function Div(div)
+local function tabset(div)
   if not div.classes:includes("panel-tabset") then return nil end
   local tabs, lead = split(div)
   if not tabs then return nil end
-  if is("html") then
+  if for_html then
     local out = html(div, tabs)
     if #lead > 0 then out.content = lead .. out.content end
     return out
   end
   return sequential(div, tabs, lead)
+end
+
+function Pandoc(doc)
+  local list = targets.list(doc.meta)
+  for_html, for_docx = targets.any(list, "html"), targets.any(list, "^docx$")
+  return doc:walk({ Div = tabset })
 end
