@@ -30,6 +30,50 @@ _qb_ip = get_ipython()
 _qb_ip.run_line_magic("matplotlib", "inline")
 _qb_ip.run_line_magic("config", "InlineBackend.figure_formats = ['png', 'svg']")
 _qb_ip.run_line_magic("config", "InlineBackend.print_figure_kwargs = {{'bbox_inches': 'tight'}}")
+
+
+def _qb_figure_svg(fig):
+    from IPython.core.pylabtools import print_figure
+    svg = print_figure(fig, "svg", bbox_inches="tight")
+    fig._qb_svg = svg  # the PNG formatter, called next for the same display, draws from it
+    return svg
+
+
+def _qb_figure_png(fig):
+    # The PNG (HTML, DOCX) is the SVG rasterised by Typst at savefig.dpi: matplotlib drawing the
+    # figure a second time took five times as long. Text kept as text in the SVG (a changed
+    # svg.fonttype) would need fonts Typst may not have, so that figure is drawn by matplotlib.
+    from IPython.core.pylabtools import print_figure
+    svg = fig.__dict__.pop("_qb_svg", None) or print_figure(fig, "svg", bbox_inches="tight")
+    dpi = _qb_mpl.rcParams["savefig.dpi"]
+    dpi = fig.dpi if dpi == "figure" else float(dpi)
+    size = __import__("re").search('<svg[^>]*width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
+    if "<text" in svg or size is None:
+        return print_figure(fig, "png", bbox_inches="tight")
+    try:
+        import typst
+    except ImportError:
+        return print_figure(fig, "png", bbox_inches="tight")
+    page = ("#set page(width: %spt, height: %spt, margin: 0pt, fill: none)" + chr(10)
+            + '#image(bytes(sys.inputs.svg), format: "svg", width: 100%%, height: 100%%)')
+    png = typst.compile((page % size.groups()).encode(), format="png", ppi=dpi,
+                        sys_inputs={{"svg": svg}}, ignore_system_fonts=True)
+    return _qb_with_dpi(png, dpi)
+
+
+def _qb_with_dpi(png, dpi):
+    # A pHYs chunk after IHDR, as matplotlib writes: DOCX sizes an image by its resolution.
+    import struct, zlib
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    return png[:33] + chunk + png[33:]
+
+
+if "image/svg+xml" in _qb_ip.display_formatter.formatters:
+    from matplotlib.figure import Figure as _qb_Figure
+    _qb_ip.display_formatter.formatters["image/svg+xml"].for_type(_qb_Figure, _qb_figure_svg)
+    _qb_ip.display_formatter.formatters["image/png"].for_type(_qb_Figure, _qb_figure_png)
 if {pandas!r}:
     import pandas as _qb_pd
     _qb_pd.set_option("display.notebook_repr_html", True)
