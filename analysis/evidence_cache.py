@@ -10,6 +10,7 @@ its Evidence changes nothing for the next one. Faults are never cached: bad data
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -45,6 +46,38 @@ def content_key(root: Path, bib: Path) -> str:
     return digest.hexdigest()
 
 
+def _read_stored(stored: Path) -> bytes | None:
+    try:
+        blob = stored.read_bytes()
+        pickle.loads(blob)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return blob
+
+
+@contextlib.contextmanager
+def _only_one_validates(stored: Path):
+    """Kernels starting together (a build runs two) would each validate the same files: the
+    first to take the lock validates, the others wait for its pickle."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks (Windows): each process validates for itself
+        yield
+        return
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(stored.with_suffix(".lock"), "a+b")  # noqa: SIM115 - held for the block
+    except OSError:  # a read-only checkout: nothing to share
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Evidence:
     """Read and validate the evidence base (as analysis.load.load_evidence), reusing the last
     validation of the same files."""
@@ -52,14 +85,14 @@ def load_evidence(root: Path = paths.DATA, bib: Path = paths.BIBLIOGRAPHY) -> Ev
     blob = _MEMORY.get(key)
     stored = _CACHE_DIR / f"{key}.pickle"
     if blob is None:
-        try:
-            blob = stored.read_bytes()
-            pickle.loads(blob)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            blob = None
+        blob = _read_stored(stored)
     if blob is None:
-        blob = pickle.dumps(_load_and_validate(root, bib), protocol=pickle.HIGHEST_PROTOCOL)
-        _store(stored, blob)
+        with _only_one_validates(stored):
+            blob = _read_stored(stored)  # another process may have stored it while we waited
+            if blob is None:
+                evidence = _load_and_validate(root, bib)
+                blob = pickle.dumps(evidence, protocol=pickle.HIGHEST_PROTOCOL)
+                _store(stored, blob)
     _MEMORY[key] = blob
     return pickle.loads(blob)
 
@@ -74,5 +107,6 @@ def _store(path: Path, blob: bytes) -> None:
         stale = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)[:-_KEEP]
         for old in stale:
             old.unlink(missing_ok=True)
+            old.with_suffix(".lock").unlink(missing_ok=True)
     except OSError:
         pass  # a read-only checkout still builds, only without the saving
