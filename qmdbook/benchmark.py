@@ -2,7 +2,9 @@
 
 Prints a cold build (empty cache), a rebuild with no change, a rebuild after a one-line prose
 edit, a rebuild after a data edit, and the size of what was built. Times are wall-clock on this
-machine, with the CPU seconds they took; on a shared machine the CPU figures are the steadier.
+machine, with the CPU seconds they took, and the time of a fixed Python workload before and after:
+on a virtual machine whose speed drifts, wall-clock and CPU figures drift with it, and runs are
+compared by that reference.
 """
 
 from __future__ import annotations
@@ -76,6 +78,16 @@ def _timed(project: Path, formats: list[str] | None) -> tuple[float, object]:
     return time.perf_counter() - start, report
 
 
+def _reference_seconds() -> float:
+    """A fixed pure-Python workload: virtual machines change speed by a third from one minute
+    to the next, so each run reports its machine's speed beside its timings."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def _pdf_pages(site: Path) -> int | None:
     from pypdf import PdfReader
 
@@ -90,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     formats = args.to.split(",") if args.to else None
 
+    speed_before = _reference_seconds()
     with tempfile.TemporaryDirectory(prefix="qmdbook-bench-") as tmp:
         project = Path(tmp) / "project"
         _copy_tracked(args.project.resolve(), project)
@@ -105,9 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         seconds, report = _timed(project, formats)
         rows.append(("rebuild after a data edit", seconds, report))
 
+        speed_after = _reference_seconds()
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"{os.cpu_count()} CPU(s); load average {load:.1f} when done (other work slows "
-              "the wall-clock figures; CPU seconds are steadier)")
+              "the wall-clock figures)")
+        print(f"machine speed: a fixed Python workload took {speed_before:.2f} s before and "
+              f"{speed_after:.2f} s after (compare runs by it)")
         print(f"{'build':40} {'seconds':>8} {'CPU s':>7} {'chapters run':>13} {'cells run':>10}")
         for name, secs, rep in rows:
             ran = len(rep.executed_chapters)
