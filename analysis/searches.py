@@ -95,9 +95,14 @@ def tbl_search_log(ev: Evidence) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _hits(ev: Evidence, benchmarks: pd.DataFrame | None) -> pd.DataFrame:
+    """The benchmarks file's matching (kept per Evidence), or that of the benchmarks given."""
+    return benchmark_hits_of(ev) if benchmarks is None else benchmark_hits(ev, benchmarks)
+
+
 def n_found_without_naming(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> int:
     """Benchmarks found by at least one topic, website or citation search that did not name them."""
-    hits = benchmark_hits_of(ev) if benchmarks is None else benchmark_hits(ev, benchmarks)
+    hits = _hits(ev, benchmarks)
     return int((hits["topic_searches"] != "").sum())
 
 
@@ -105,14 +110,14 @@ def benchmarks_found_only_by_name(
     ev: Evidence, benchmarks: pd.DataFrame | None = None
 ) -> list[str]:
     """Included sources of benchmarks that only searches naming them found (known-item only)."""
-    hits = benchmark_hits_of(ev) if benchmarks is None else benchmark_hits(ev, benchmarks)
+    hits = _hits(ev, benchmarks)
     only = hits[(hits["searches"] != "") & (hits["topic_searches"] == "")]
     return [k for cell in only["included_as"] for k in cell.split("; ") if k]
 
 
 def tbl_benchmarks(ev: Evidence, benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each benchmark publication: which searches found it, and the source it was included as."""
-    hits = benchmark_hits_of(ev) if benchmarks is None else benchmark_hits(ev, benchmarks)
+    hits = _hits(ev, benchmarks)
     benchmarks = load_benchmarks() if benchmarks is None else benchmarks
     year_of = dict(zip(benchmarks["id"], benchmarks["year"], strict=True))
     method_of = dict(zip(ev.searches["search_id"], ev.searches["method"], strict=True))

