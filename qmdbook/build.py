@@ -451,7 +451,8 @@ def _render_formats(prepared: Prepared, formats: list[str], stage: Path, log: Lo
 
     groups = plan(formats)
     with ThreadPoolExecutor(max_workers=len(groups) + len(formats)) as pool:
-        made = {f: pool.submit(shared, g) for g in groups for f in g}
+        passes = [pool.submit(shared, g) for g in groups]  # one shared pass per view
+        made = {f: done for g, done in zip(groups, passes, strict=True) for f in g}
 
         def timed(fmt: str) -> list[Path]:
             views = made[fmt].result()

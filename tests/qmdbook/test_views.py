@@ -55,3 +55,38 @@ def test_docx_bookmarks_are_made_in_a_shared_print_pass_and_dropped_from_html(tm
     assert "w:bookmarkStart" in _text(shared.ast)
     (web,) = view_pass(book, ARGS, ["html"], "web")
     assert "bookmark" not in _text(web.ast) and "qb-src" not in _text(web.ast)
+
+
+def test_a_build_runs_one_shared_pass_per_view_however_many_formats_it_serves(
+    monkeypatch, tmp_path
+):
+    # Two formats of one view once started a pass each, both writing the view's AST file.
+    import threading
+    from types import SimpleNamespace
+
+    from qmdbook import build as engine
+    from qmdbook.views import View
+
+    passes, lock = [], threading.Lock()
+
+    def counted_pass(book_md, args, formats, name):
+        with lock:
+            passes.append(tuple(formats))
+        return [View(list(formats), tmp_path / f"{name}.json")]
+
+    rendered = {}
+    monkeypatch.setattr(engine, "view_pass", counted_pass)
+    monkeypatch.setattr(
+        engine, "_render_one",
+        lambda prepared, fmt, stage, ast: rendered.setdefault(fmt, ast) and [],
+    )  # fmt: skip
+    prepared = SimpleNamespace(
+        book_md=tmp_path / "book.md", pandoc_args=[], report=SimpleNamespace(timings={})
+    )
+    engine._render_formats(prepared, ["html", "pdf", "docx"], tmp_path, lambda _m: None)
+    assert sorted(passes) == [("html",), ("pdf", "docx")]
+    assert rendered == {
+        "html": tmp_path / "html.json",
+        "pdf": tmp_path / "pdf-docx.json",
+        "docx": tmp_path / "pdf-docx.json",
+    }
